@@ -1,0 +1,126 @@
+// swift-tools-version:6.0
+// Sluice: a Kafka-semantics replicated log broker and producer. See ../shared/design.md for the layout;
+// dependencies point downward only: executables → SluiceServer → SluiceBroker/SluiceCluster →
+// SluiceStorage/SluiceWire/SluiceClient → C targets. SluiceObservability and SluiceConfig import no Sluice module.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluiced", targets: ["sluiced"]),
+        .executable(name: "sluice", targets: ["sluice"]),
+        .library(name: "SluiceClient", targets: ["SluiceClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // C system libraries (Debian: libprotobuf-c-dev, libsystemd-dev).
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // protoc-c output for proto/sluice.proto, committed; scripts/gen-proto regenerates it.
+        .target(name: "CSluiceProto", dependencies: ["CProtobufC"]),
+        // CRC-32C: SSE4.2 instruction when the CPU has it, slicing-by-8 otherwise.
+        .target(name: "CSluiceCRC"),
+
+        .target(name: "SluiceConfig", swiftSettings: swiftSettings),
+        .target(
+            name: "SluiceObservability",
+            dependencies: [
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceWire",
+            dependencies: [
+                "CSluiceProto", "CProtobufC", "CSluiceCRC",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceStorage",
+            dependencies: [
+                "SluiceWire", "SluiceObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceClient",
+            dependencies: [
+                "SluiceWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceCluster",
+            dependencies: [
+                "SluiceWire", "SluiceObservability",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceBroker",
+            dependencies: [
+                "SluiceStorage", "SluiceCluster", "SluiceWire", "SluiceObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SluiceServer",
+            dependencies: [
+                "SluiceBroker", "SluiceCluster", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sluiced",
+            dependencies: [
+                "SluiceServer", "SluiceConfig", "SluiceObservability",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceClient", "SluiceWire", "SluiceStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "SluiceWireTests", dependencies: ["SluiceWire", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
+        .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
+        .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability"]),
+        .testTarget(name: "SluiceIntegrationTests", dependencies: ["SluiceClient", "SluiceWire"]),
+    ]
+)

@@ -1,0 +1,78 @@
+import SluiceCluster
+import SluiceWire
+
+extension BrokerRequestHandler {
+    /// Kafka's legal topic names: 1–249 characters of `[a-zA-Z0-9._-]`, not `.` or `..`.
+    static func validateTopicName(_ name: String) throws(SluiceError) {
+        guard !name.isEmpty, name.utf8.count <= 249 else {
+            throw SluiceError(.invalidTopicException, "topic name must be 1 to 249 characters long")
+        }
+        guard name != ".", name != ".." else { throw SluiceError(.invalidTopicException, "topic name cannot be '\(name)'") }
+        let legal = name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
+        guard legal else {
+            throw SluiceError(.invalidTopicException, "topic name '\(name)' has characters outside [a-zA-Z0-9._-]")
+        }
+    }
+
+    func createTopics(_ request: CreateTopicsRequest) async -> TopicResultsResponse {
+        var results: [TopicResult] = []
+        for topic in request.topics {
+            do {
+                try await createTopic(topic)
+                results.append(TopicResult(name: topic.name))
+            } catch {
+                results.append(TopicResult(name: topic.name, errorCode: error.code, errorMessage: error.message))
+            }
+        }
+        return TopicResultsResponse(topics: results)
+    }
+
+    private func createTopic(_ topic: CreatableTopic) async throws(SluiceError) {
+        try Self.validateTopicName(topic.name)
+        let partitionCount = topic.numPartitions == -1 ? defaults.numPartitions : topic.numPartitions
+        let replicationFactor = topic.replicationFactor == -1 ? defaults.replicationFactor : topic.replicationFactor
+        guard partitionCount >= 1, partitionCount <= 100_000 else {
+            throw SluiceError(.invalidPartitions, "number of partitions must be between 1 and 100000, not \(partitionCount)")
+        }
+        var overrides: [String: String] = [:]
+        for (key, value) in topic.configs { overrides[key] = value }
+        _ = try TopicConfig(overrides)
+        let snapshot: ClusterSnapshot
+        do { snapshot = try await store.snapshot() } catch { throw SluiceError(error.errorCode, error.description) }
+        let brokerIds = snapshot.brokers.map(\.nodeId).sorted()
+        guard replicationFactor >= 1, Int(replicationFactor) <= brokerIds.count else {
+            throw SluiceError(
+                .invalidReplicationFactor,
+                "replication factor \(replicationFactor) is larger than the \(brokerIds.count) available broker(s)")
+        }
+        let partitions = (0..<partitionCount).map { partition -> PartitionState in
+            let replicas = (0..<Int(replicationFactor)).map { brokerIds[(Int(partition) + $0) % brokerIds.count] }
+            return PartitionState(partition: partition, replicas: replicas, leader: replicas[0], leaderEpoch: 0, isr: replicas)
+        }
+        let state = TopicState(name: topic.name, partitions: partitions, configs: overrides)
+        do { try await store.createTopic(state) } catch { throw SluiceError(error.errorCode, error.description) }
+        do { try replicaManager.host(topic: state) } catch {
+            throw SluiceError(.kafkaStorageError, "topic '\(topic.name)' created, but its logs could not be opened: \(error)")
+        }
+        logger.info("created topic \(topic.name) with \(partitionCount) partition(s), replication factor \(replicationFactor)",
+                    metadata: ["sluice.topic": "\(topic.name)"])
+    }
+
+    func deleteTopics(_ request: DeleteTopicsRequest) async -> TopicResultsResponse {
+        var results: [TopicResult] = []
+        for name in request.topics {
+            do {
+                try await store.deleteTopic(named: name)
+                replicaManager.remove(topic: name)
+                logger.info("deleted topic \(name)", metadata: ["sluice.topic": "\(name)"])
+                results.append(TopicResult(name: name))
+            } catch {
+                results.append(TopicResult(name: name, errorCode: error.errorCode, errorMessage: error.description))
+            }
+        }
+        return TopicResultsResponse(topics: results)
+    }
+}

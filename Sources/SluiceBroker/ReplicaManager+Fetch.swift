@@ -1,0 +1,109 @@
+import NIOCore
+import SluiceObservability
+import SluiceStorage
+import SluiceWire
+
+extension ReplicaManager {
+    /// Handles a Fetch: whole stored batches from each requested offset, up to HW for consumers and
+    /// up to LEO for followers (`replicaId >= 0`), within the byte limits. When less than `minBytes`
+    /// is available it waits (up to `maxWaitMs`) for any HW to advance, then reads again.
+    public func fetch(_ request: FetchRequest) async -> FetchResponse {
+        let started = ContinuousClock.now
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(Int64(max(0, request.maxWaitMs))))
+        while true {
+            let observed = dataArrived.generation
+            let (response, bytes, failed) = readOnce(request)
+            let now = clock.now
+            if bytes >= Int(request.minBytes) || failed || now >= deadline || Task.isCancelled {
+                recordFetch(response, follower: request.replicaId >= 0, latency: started.duration(to: .now))
+                return response
+            }
+            await dataArrived.wait(after: observed, timeout: now.duration(to: deadline))
+        }
+    }
+
+    /// One pass over the requested partitions; returns the response, its record bytes and whether any partition failed.
+    private func readOnce(_ request: FetchRequest) -> (FetchResponse, Int, Bool) {
+        var remaining = Int(max(0, request.maxBytes))
+        var total = 0
+        var failed = false
+        let response = FetchResponse(topics: request.topics.map { topic in
+            FetchTopicResponse(name: topic.name, partitions: topic.partitions.map { wanted in
+                let result = readPartition(
+                    TopicPartition(topic: topic.name, partition: wanted.partition), wanted,
+                    replicaId: request.replicaId, maxBytes: min(remaining, Int(max(0, wanted.partitionMaxBytes))))
+                remaining -= result.records.readableBytes
+                total += result.records.readableBytes
+                failed = failed || result.errorCode != .none
+                return result
+            })
+        })
+        return (response, total, failed)
+    }
+
+    private func readPartition(
+        _ topicPartition: TopicPartition, _ wanted: FetchPartition, replicaId: Int32, maxBytes: Int
+    ) -> FetchPartitionResponse {
+        guard let hosted = partition(topicPartition) else {
+            return FetchPartitionResponse(partition: wanted.partition, errorCode: .unknownTopicOrPartition)
+        }
+        let log = hosted.log
+        if wanted.currentLeaderEpoch >= 0, wanted.currentLeaderEpoch != hosted.leaderEpoch {
+            let code: ErrorCode = wanted.currentLeaderEpoch < hosted.leaderEpoch ? .fencedLeaderEpoch : .unknownLeaderEpoch
+            return FetchPartitionResponse(partition: wanted.partition, errorCode: code)
+        }
+        let maxOffset = replicaId >= 0 ? log.logEndOffset : log.highWatermark
+        var response = FetchPartitionResponse(
+            partition: wanted.partition, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset,
+            logEndOffset: log.logEndOffset)
+        do {
+            if maxBytes > 0 || wanted.fetchOffset >= maxOffset {
+                response.records = try log.read(from: wanted.fetchOffset, maxBytes: max(1, maxBytes), maxOffset: maxOffset)
+            }
+        } catch {
+            response.errorCode = error.errorCode
+        }
+        return response
+    }
+
+    private func recordFetch(_ response: FetchResponse, follower: Bool, latency: Duration) {
+        metrics.recordFetchRequest(type: follower ? .follower : .consumer, latency: latency)
+        for topic in response.topics {
+            for result in topic.partitions where result.records.readableBytes > 0 {
+                partition(TopicPartition(topic: topic.name, partition: result.partition))?
+                    .metrics.counters.recordFetch(bytes: result.records.readableBytes)
+            }
+        }
+    }
+
+    /// Handles ListOffsets: earliest (-2) is the log start offset, latest (-1) the high watermark,
+    /// a timestamp the first offset whose batch has a timestamp at or after it (below HW), else -1.
+    public func listOffsets(_ request: ListOffsetsRequest) -> ListOffsetsResponse {
+        ListOffsetsResponse(topics: request.topics.map { topic in
+            ListOffsetsTopicResponse(name: topic.name, partitions: topic.partitions.map { wanted in
+                guard let hosted = partition(TopicPartition(topic: topic.name, partition: wanted.partition)) else {
+                    return ListOffsetsPartitionResponse(partition: wanted.partition, errorCode: .unknownTopicOrPartition)
+                }
+                return Self.listOffset(hosted, timestamp: wanted.timestamp)
+            })
+        })
+    }
+
+    private static func listOffset(_ hosted: Partition, timestamp: Int64) -> ListOffsetsPartitionResponse {
+        let log = hosted.log
+        let number = hosted.topicPartition.partition
+        switch timestamp {
+        case ListOffsetsPartition.earliestTimestamp:
+            return ListOffsetsPartitionResponse(partition: number, offset: log.logStartOffset, leaderEpoch: hosted.leaderEpoch)
+        case ListOffsetsPartition.latestTimestamp:
+            return ListOffsetsPartitionResponse(partition: number, offset: log.highWatermark, leaderEpoch: hosted.leaderEpoch)
+        default:
+            guard let found = log.offsetForTimestamp(timestamp), found.offset < log.highWatermark else {
+                return ListOffsetsPartitionResponse(partition: number, timestamp: -1, offset: -1)
+            }
+            return ListOffsetsPartitionResponse(
+                partition: number, timestamp: found.timestamp, offset: found.offset, leaderEpoch: hosted.leaderEpoch)
+        }
+    }
+}

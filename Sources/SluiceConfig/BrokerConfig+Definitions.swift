@@ -1,0 +1,69 @@
+extension BrokerConfig {
+    /// Every key `sluiced` accepts, with type, default, rule, importance and documentation, in the
+    /// order `--help-config` prints them; plus the reserved `gateway.` prefix.
+    public static let definitions = ConfigDefinition(
+        keys: networkKeys + replicationKeys + logKeys + retentionKeys + sluiceKeys,
+        prefixes: [
+            ConfigPrefix(
+                "gateway.",
+                documentation: "Settings of the gateway's producer, Kafka producer keys under this prefix "
+                    + "(gateway.linger.ms, gateway.acks). Collected without validation for now; the gateway "
+                    + "validates them when it starts.")
+        ]
+    )
+
+    static let networkKeys: [ConfigKey] = [
+        ConfigKey(
+            "node.id", type: .int, defaultValue: .value(.int(1)), validator: .atLeast(0), importance: .high,
+            documentation: "The id of this broker, unique in the cluster. Kafka requires it; Sluice defaults "
+                + "to 1 for a single node. Kafka's broker.id alias is not accepted."),
+        ConfigKey(
+            "listeners", type: .list, defaultValue: .value(.list(["PLAINTEXT://127.0.0.1:9092"])),
+            validator: listenersValidator(advertised: false), importance: .high,
+            documentation: "Where the native protocol listens, as NAME://host:port. Only PLAINTEXT exists. "
+                + "An empty host binds every interface; port 0 picks a free port."),
+        ConfigKey(
+            "advertised.listeners", type: .list, defaultValue: .unset,
+            validator: listenersValidator(advertised: true), importance: .high,
+            documentation: "The addresses given to clients and other brokers, as NAME://host:port. Unset "
+                + "means the same as listeners, with bound ports in place of port 0."),
+        ConfigKey(
+            "http.listener", type: .string, defaultValue: .value(.string("127.0.0.1:9192")),
+            validator: .custom(expectation: "host:port (port 0-65535, 0 picks a free port)") { value in
+                guard case .string(let text) = value else { return "not a string" }
+                return ValueRejection.reason {
+                    () throws(ValueRejection) in
+                    try HostPort.parse(Substring(text), allowsEmptyHost: false, portsAllowed: 0...65535)
+                }
+            },
+            importance: .high,
+            documentation: "Where the HTTP endpoint (/metrics, health, the producer gateway) listens."),
+        ConfigKey(
+            "num.network.threads", type: .int, defaultValue: .value(.int(3)), validator: .atLeast(1),
+            importance: .high, documentation: "Threads that accept connections and read and write frames."),
+        ConfigKey(
+            "num.io.threads", type: .int, defaultValue: .value(.int(8)), validator: .atLeast(1),
+            importance: .high, documentation: "Event-loop threads that handle requests, including disk I/O."),
+        ConfigKey(
+            "socket.request.max.bytes", type: .int, defaultValue: .value(.int(104_857_600)),
+            validator: .atLeast(1), importance: .high,
+            documentation: "The largest request frame in bytes; a larger frame is refused before any "
+                + "buffer of its size is allocated."),
+        ConfigKey(
+            "message.max.bytes", type: .int, defaultValue: .value(.int(1_048_588)), validator: .atLeast(0),
+            importance: .high, documentation: "The largest record batch in bytes the broker accepts."),
+    ]
+
+    private static func listenersValidator(advertised: Bool) -> ConfigValidator {
+        let expectation =
+            advertised
+            ? "a comma-separated list of PLAINTEXT://host:port (a routable host, port 1-65535)"
+            : "a comma-separated list of PLAINTEXT://host:port (empty host: every interface; port 0-65535)"
+        return .custom(expectation: expectation) { value in
+            guard case .list(let entries) = value else { return "not a list" }
+            return ValueRejection.reason {
+                () throws(ValueRejection) in try ListenerEndpoint.parseList(entries, advertised: advertised)
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+extension BrokerConfig {
+    static let replicationKeys: [ConfigKey] = [
+        ConfigKey(
+            "num.partitions", type: .int, defaultValue: .value(.int(1)), validator: .atLeast(1), importance: .medium,
+            documentation: "Partitions of a topic created without an explicit partition count."),
+        ConfigKey(
+            "default.replication.factor", type: .int, defaultValue: .value(.int(1)), validator: .atLeast(1),
+            importance: .medium, documentation: "Replicas of a topic created without an explicit replication factor."),
+        ConfigKey(
+            "min.insync.replicas", type: .int, defaultValue: .value(.int(1)), validator: .atLeast(1),
+            importance: .high,
+            documentation: "With acks=all, the fewest in-sync replicas for which a produce is accepted; "
+                + "below it the broker answers NOT_ENOUGH_REPLICAS."),
+        ConfigKey(
+            "unclean.leader.election.enable", type: .boolean, defaultValue: .value(.boolean(false)),
+            importance: .high,
+            documentation: "Whether a replica outside the ISR may become leader when no in-sync replica is "
+                + "alive. Keeps the partition available at the cost of acknowledged data."),
+        ConfigKey(
+            "replica.lag.time.max.ms", type: .long, defaultValue: .value(.long(30_000)), validator: .atLeast(1),
+            importance: .high,
+            documentation: "A follower that has not caught up to the leader's log end for this many "
+                + "milliseconds is removed from the ISR."),
+        ConfigKey(
+            "auto.create.topics.enable", type: .boolean, defaultValue: .value(.boolean(false)),
+            importance: .high,
+            documentation: "Whether a Metadata or Produce request for an unknown topic creates it. False by "
+                + "default, unlike Kafka's true: Sluice topics are created explicitly (sluice topics create), "
+                + "so a misspelt topic fails instead of appearing."),
+        ConfigKey(
+            "delete.topic.enable", type: .boolean, defaultValue: .value(.boolean(true)), importance: .high,
+            documentation: "Whether topics may be deleted. When false, DeleteTopics is refused."),
+    ]
+}

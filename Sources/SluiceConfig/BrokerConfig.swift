@@ -1,0 +1,73 @@
+/// The validated configuration of one `sluiced` broker, built from a Kafka-style `.properties` file
+/// plus `--override key=value` arguments (see ``parse(fileContents:overrides:)`` and
+/// ``load(path:overrides:)``). Every key, its default and its rule is listed in ``definitions``.
+///
+/// Names follow Kafka's keys in camelCase with the unit last (`log.segment.bytes` →
+/// ``logSegmentBytes``). Sizes are plain byte counts and durations plain milliseconds, as in Kafka.
+/// Keys under `gateway.` are reserved for the gateway producer and are not validated here yet: they
+/// are collected raw into ``gatewayProperties`` and a later change validates them.
+public struct BrokerConfig: Sendable, Hashable {
+    /// `node.id`: this broker's id in the cluster, ≥ 0. Kafka's `broker.id` alias is not accepted.
+    public let nodeId: Int
+    /// `listeners`: where the native protocol binds. An empty host binds every interface; port 0
+    /// picks a free port. Only `PLAINTEXT` exists.
+    public let listeners: [ListenerEndpoint]
+    /// `advertised.listeners`: what other brokers and clients are told to connect to; equal to
+    /// ``listeners`` when the key is unset, in which case the server substitutes bound ports for
+    /// port 0 and a reachable address for an empty host or `0.0.0.0`.
+    public let advertisedListeners: [ListenerEndpoint]
+    /// `http.listener`: where the HTTP endpoint (metrics, health, gateway) binds; port 0 picks a
+    /// free port.
+    public let httpListener: HostPort
+    /// `log.dirs` (or Kafka's older `log.dir` when `log.dirs` is unset): data directories.
+    public let logDirs: [String]
+    /// `num.partitions`: partitions of a topic created without an explicit count, ≥ 1.
+    public let numPartitions: Int
+    /// `default.replication.factor`: replicas of a topic created without an explicit factor, ≥ 1.
+    public let defaultReplicationFactor: Int
+    /// `min.insync.replicas`: the smallest ISR for which an acks=all produce is accepted, ≥ 1.
+    public let minInsyncReplicas: Int
+    /// `unclean.leader.election.enable`: whether an out-of-sync replica may become leader (data loss).
+    public let uncleanLeaderElectionEnable: Bool
+    /// `replica.lag.time.max.ms`: a follower not caught up for this long leaves the ISR.
+    public let replicaLagTimeMaxMs: Int64
+    /// `log.segment.bytes`: a segment rolls when it would exceed this size, ≥ 14.
+    public let logSegmentBytes: Int
+    /// Effective retention time: `log.retention.ms`, else `log.retention.minutes`, else
+    /// `log.retention.hours` (Kafka's precedence), in milliseconds; -1 means unlimited.
+    public let logRetentionMs: Int64
+    /// `log.retention.bytes`: per-partition size above which old segments are deleted; -1 unlimited.
+    public let logRetentionBytes: Int64
+    /// `log.retention.check.interval.ms`: how often retention is enforced.
+    public let logRetentionCheckIntervalMs: Int64
+    /// `log.flush.interval.messages`: fsync after this many records; `Int64.max` leaves it to the OS.
+    public let logFlushIntervalMessages: Int64
+    /// `log.flush.interval.ms`: fsync when data is this old; `nil` (unset) defers to
+    /// ``logFlushSchedulerIntervalMs``, as in Kafka.
+    public let logFlushIntervalMs: Int64?
+    /// `log.flush.scheduler.interval.ms`: how often the flusher checks; `Int64.max` never.
+    public let logFlushSchedulerIntervalMs: Int64
+    /// `log.index.interval.bytes`: bytes of records between two offset-index entries.
+    public let logIndexIntervalBytes: Int
+    /// `message.max.bytes`: the largest record batch the broker accepts.
+    public let messageMaxBytes: Int
+    /// `socket.request.max.bytes`: frames above this are refused before allocation.
+    public let socketRequestMaxBytes: Int
+    /// `num.network.threads`: threads accepting and framing connections, ≥ 1.
+    public let numNetworkThreads: Int
+    /// `num.io.threads`: event-loop threads handling requests and disk work, ≥ 1.
+    public let numIoThreads: Int
+    /// `auto.create.topics.enable`: false by default, unlike Kafka; topics are created explicitly.
+    public let autoCreateTopicsEnable: Bool
+    /// `delete.topic.enable`: whether DeleteTopics is allowed.
+    public let deleteTopicEnable: Bool
+    /// `metadata.store`: `embedded` or `etcd://host:port[,host:port…]`.
+    public let metadataStore: MetadataStore
+    /// `cluster.id`: the cluster's name, also the etcd key prefix `/sluice/<cluster.id>/`.
+    public let clusterId: String
+    /// `metrics.enabled`: Sluice's switch for Prometheus exposition, to measure its cost.
+    public let metricsEnabled: Bool
+    /// `gateway.*`: the gateway producer's settings with the prefix removed (`gateway.linger.ms` →
+    /// `linger.ms`), raw and not yet validated.
+    public let gatewayProperties: [String: String]
+}

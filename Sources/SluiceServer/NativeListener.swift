@@ -1,0 +1,96 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SluiceBroker
+import SluiceWire
+
+/// The native-protocol listener: accepts connections and serves each one's frames in order.
+///
+/// Requests on one connection are handled one after another and answered in order (clients pipeline
+/// by sending several before reading); connections run concurrently in a discarding task group.
+struct NativeListener: Sendable {
+    typealias ServerChannel = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+
+    let handler: BrokerRequestHandler
+    let maxFrameBytes: Int
+    let logger: Logger
+
+    /// Binds `host:port` (port 0 picks a free one); the returned channel's local address has the real port.
+    static func bind(host: String, port: Int, maxFrameBytes: Int, group: any EventLoopGroup) async throws -> ServerChannel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes)))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    /// Accepts until the server channel closes; each connection gets its own child task.
+    func serve(_ server: ServerChannel) async {
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await serveConnection(connection) }
+                    }
+                }
+            }
+        } catch {
+            logger.error("native listener stopped: \(error)")
+        }
+    }
+
+    private func serveConnection(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let peer = connection.channel.remoteAddress?.description ?? "unknown peer"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                for try await frame in inbound {
+                    guard let reply = await respond(to: frame, peer: peer) else { return }
+                    if let bytes = reply.bytes { try await outbound.write(bytes) }
+                    if reply.close { return }
+                }
+            }
+        } catch let error as FrameError {
+            logger.warning("closing connection from \(peer): \(error)")
+        } catch {
+            logger.debug("connection from \(peer) ended: \(error)")
+        }
+    }
+
+    /// What to send back for one frame: bytes (nil for acks=0 produce) and whether to close afterwards.
+    private func respond(to frame: ByteBuffer, peer: String) async -> (bytes: ByteBuffer?, close: Bool)? {
+        let request: Request
+        do { request = try WireCodec.decodeRequest(frame) } catch {
+            guard let correlationId = error.correlationId else {
+                logger.warning("closing connection from \(peer): frame is not a valid request (\(error))")
+                return nil
+            }
+            let response = Response(correlationId: correlationId, errorCode: error.code, errorMessage: error.message, body: .none)
+            return (Self.frame(response), false)
+        }
+        let noResponse: Bool = if case .produce(let produce) = request.body, produce.acks == 0 { true } else { false }
+        let response = await handler.handle(request)
+        guard noResponse else { return (Self.frame(response), false) }
+        // acks=0: no response; on error close the connection so the producer notices (Kafka's behaviour).
+        if case .produce(let produce) = response.body,
+            produce.topics.contains(where: { $0.partitions.contains { $0.errorCode != .none } }) {
+            logger.warning("closing connection from \(peer): acks=0 produce failed")
+            return (nil, true)
+        }
+        return (nil, false)
+    }
+
+    private static func frame(_ response: Response) -> ByteBuffer {
+        let body = WireCodec.encode(response)
+        var out = ByteBuffer()
+        out.reserveCapacity(body.readableBytes + 4)
+        FrameDecoder.writeFrame(body, to: &out)
+        return out
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SluiceBroker
+import SluiceCluster
+import SluiceConfig
+import SluiceObservability
+import SluiceStorage
+import SluiceWire
+
+/// A whole `sluiced` daemon built from a `BrokerConfig`: metadata store, broker, native listener,
+/// HTTP listener (metrics, health, readiness) and maintenance, run as one `Service`.
+///
+/// Testable in-process; `sluiced` runs it in a `ServiceGroup` that turns SIGTERM/SIGINT into a
+/// graceful shutdown (flush and close every log, then exit).
+public struct SluiceServer: Service {
+    public let config: BrokerConfig
+    let logger: Logger
+    let metrics: BrokerMetrics
+    let events: EventEmitter
+    let notifier: SystemdNotifier
+
+    public init(config: BrokerConfig, logger: Logger, events: EventEmitter) {
+        self.config = config
+        self.logger = logger
+        self.events = events
+        self.metrics = BrokerMetrics(version: SluiceVersion.current)
+        self.notifier = SystemdNotifier()
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let readiness = Readiness()
+        // Bind first so a port-0 listener's real port is what the broker advertises; connections wait in
+        // the backlog until the accept loop starts, after metadata is loaded.
+        let listener = config.listeners[0]
+        let native = try await NativeListener.bind(
+            host: listener.host, port: listener.port, maxFrameBytes: config.socketRequestMaxBytes, group: group)
+        let nativePort = native.channel.localAddress?.port ?? listener.port
+        let handler = try await startBroker(boundPort: nativePort)
+        markReady(readiness) { $0.metadataLoaded = true }
+        markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
+        let app = makeHTTPApplication(readiness: readiness)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native) }
+            tasks.addTask { try await app.runService() }
+            tasks.addTask { try await maintenance(handler.replicaManager) }
+            tasks.addTask { await watchdog() }
+            try? await gracefulShutdown()
+            notifier.stopping()
+            events.brokerStopping(brokerId: brokerId, reason: "shutdown requested (signal)")
+            try? await native.channel.close()
+            tasks.cancelAll()
+        }
+        handler.replicaManager.shutdown()
+        logger.notice("broker \(config.nodeId) stopped; logs flushed and closed")
+    }
+
+    private func startBroker(boundPort: Int) async throws -> BrokerRequestHandler {
+        let store = try makeMetadataStore()
+        let logConfig = LogConfig(
+            segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
+            retentionBytes: config.logRetentionBytes, flushIntervalMessages: config.logFlushIntervalMessages,
+            flushIntervalMs: config.logFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
+            maxMessageBytes: config.messageMaxBytes)
+        let replicaManager = ReplicaManager(
+            brokerId: brokerId, logDirectory: config.logDirs[0], logConfig: logConfig,
+            minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger)
+        let handler = BrokerRequestHandler(
+            replicaManager: replicaManager, store: store,
+            defaults: .init(numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor)),
+            logger: logger)
+        let advertised = config.advertisedListeners[0]
+        let advertisedPort = advertised.port == 0 ? boundPort : advertised.port
+        try await handler.start(advertised: BrokerInfo(nodeId: brokerId, host: advertised.host, port: Int32(advertisedPort)))
+        return handler
+    }
+
+    /// `node.id` as the wire's broker id.
+    var brokerId: Int32 { Int32(config.nodeId) }
+
+    private func makeMetadataStore() throws -> any SluiceCluster.MetadataStore {
+        guard case .embedded = config.metadataStore else {
+            throw ServerStartError("metadata.store=\(config.metadataStore): only 'embedded' is available in this build")
+        }
+        try FileManager.createDirectory(config.logDirs[0])
+        return try EmbeddedMetadataStore(directory: config.logDirs[0], clusterId: config.clusterId)
+    }
+
+    private func makeHTTPApplication(readiness: Readiness) -> some ApplicationProtocol {
+        let router = HTTPEndpoints.router(metrics: metrics, readiness: readiness, metricsEnabled: config.metricsEnabled)
+        let http = config.httpListener
+        return Application(
+            router: router, configuration: .init(address: .hostname(http.host, port: http.port), serverName: "sluiced"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? http.port
+                markReady(readiness) { $0.httpAddress = "HTTP://\(http.host):\(port)" }
+            },
+            logger: logger)
+    }
+
+    /// Records a start-up step; the step that completes readiness announces it (event, log, READY=1).
+    private func markReady(_ readiness: Readiness, _ change: (inout Readiness.State) -> Void) {
+        guard let state = readiness.update(change) else { return }
+        let listeners = [state.nativeAddress ?? "", state.httpAddress ?? ""]
+        events.brokerReady(brokerId: brokerId, listeners: listeners, metadataStore: config.metadataStore.description)
+        notifier.ready(status: "broker \(brokerId) ready on \(listeners.joined(separator: ", "))")
+    }
+
+    /// Retention checks every `log.retention.check.interval.ms`; flush-by-time and HW checkpoints every second.
+    private func maintenance(_ replicaManager: ReplicaManager) async throws {
+        let retentionEvery = max(1, config.logRetentionCheckIntervalMs / 1000)
+        var tick: Int64 = 0
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            tick += 1
+            replicaManager.runMaintenance(retention: tick % retentionEvery == 0)
+        }
+    }
+
+    /// Pings systemd's watchdog at half its interval from a task of the running server.
+    private func watchdog() async {
+        guard let interval = notifier.watchdogInterval else { return }
+        while !Task.isCancelled {
+            notifier.watchdogPing()
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// A start-up failure that is not a configuration error (those exit 78 before the server is built).
+public struct ServerStartError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

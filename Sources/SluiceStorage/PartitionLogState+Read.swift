@@ -1,0 +1,16 @@
+extension PartitionLogState {
+    /// Checks `offset` and captures where to read it; nil when the answer is empty.
+    func planRead(_ offset: Int64, _ maxOffset: Int64) throws(ReadError) -> ReadPlan? {
+        guard !isClosed else { throw .logClosed }
+        guard offset >= logStartOffset, offset <= logEndOffset else {
+            throw .offsetOutOfRange(offset: offset, logStartOffset: logStartOffset, logEndOffset: logEndOffset)
+        }
+        let limitOffset = min(maxOffset, logEndOffset)
+        guard offset < limitOffset else { return nil }
+        let segment = segments[segmentIndex(containing: offset)]
+        assert(offset < segment.nextOffset, "an offset below the LEO lies inside its segment")
+        return ReadPlan(
+            file: segment.log, scanPosition: segment.indexedPosition(atOrBefore: offset), endPosition: segment.sizeBytes,
+            offset: offset, limitOffset: limitOffset, generation: generation)
+    }
+}

@@ -1,0 +1,102 @@
+/// Kafka's error codes and names (`org.apache.kafka.common.protocol.Errors`), as Sluice answers them.
+///
+/// The raw value is Kafka's code, so a person who knows Kafka reads Sluice's errors the same way.
+/// Unknown codes from a newer peer decode as `.unknownServerError`.
+public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case unknownServerError = -1
+    case none = 0
+    case offsetOutOfRange = 1
+    case corruptMessage = 2
+    case unknownTopicOrPartition = 3
+    case invalidFetchSize = 4
+    case leaderNotAvailable = 5
+    case notLeaderOrFollower = 6
+    case requestTimedOut = 7
+    case messageTooLarge = 10
+    case networkException = 13
+    case invalidTopicException = 17
+    case recordListTooLarge = 18
+    case notEnoughReplicas = 19
+    case notEnoughReplicasAfterAppend = 20
+    case invalidRequiredAcks = 21
+    case unsupportedVersion = 35
+    case topicAlreadyExists = 36
+    case invalidPartitions = 37
+    case invalidReplicationFactor = 38
+    case invalidConfig = 40
+    case invalidRequest = 42
+    case unsupportedForMessageFormat = 43
+    case outOfOrderSequenceNumber = 45
+    case duplicateSequenceNumber = 46
+    case invalidProducerEpoch = 47
+    case kafkaStorageError = 56
+    case fencedLeaderEpoch = 74
+    case unknownLeaderEpoch = 75
+
+    /// Decodes a wire value; codes this build does not know become `.unknownServerError`.
+    public init(wire value: Int32) {
+        self = ErrorCode(rawValue: Int16(truncatingIfNeeded: value)) ?? .unknownServerError
+    }
+
+    /// Kafka's upper-case name, e.g. `UNKNOWN_TOPIC_OR_PARTITION`.
+    public var name: String {
+        switch self {
+        case .unknownServerError: "UNKNOWN_SERVER_ERROR"
+        case .none: "NONE"
+        case .offsetOutOfRange: "OFFSET_OUT_OF_RANGE"
+        case .corruptMessage: "CORRUPT_MESSAGE"
+        case .unknownTopicOrPartition: "UNKNOWN_TOPIC_OR_PARTITION"
+        case .invalidFetchSize: "INVALID_FETCH_SIZE"
+        case .leaderNotAvailable: "LEADER_NOT_AVAILABLE"
+        case .notLeaderOrFollower: "NOT_LEADER_OR_FOLLOWER"
+        case .requestTimedOut: "REQUEST_TIMED_OUT"
+        case .messageTooLarge: "MESSAGE_TOO_LARGE"
+        case .networkException: "NETWORK_EXCEPTION"
+        case .invalidTopicException: "INVALID_TOPIC_EXCEPTION"
+        case .recordListTooLarge: "RECORD_LIST_TOO_LARGE"
+        case .notEnoughReplicas: "NOT_ENOUGH_REPLICAS"
+        case .notEnoughReplicasAfterAppend: "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
+        case .invalidRequiredAcks: "INVALID_REQUIRED_ACKS"
+        case .unsupportedVersion: "UNSUPPORTED_VERSION"
+        case .topicAlreadyExists: "TOPIC_ALREADY_EXISTS"
+        case .invalidPartitions: "INVALID_PARTITIONS"
+        case .invalidReplicationFactor: "INVALID_REPLICATION_FACTOR"
+        case .invalidConfig: "INVALID_CONFIG"
+        case .invalidRequest: "INVALID_REQUEST"
+        case .unsupportedForMessageFormat: "UNSUPPORTED_FOR_MESSAGE_FORMAT"
+        case .outOfOrderSequenceNumber: "OUT_OF_ORDER_SEQUENCE_NUMBER"
+        case .duplicateSequenceNumber: "DUPLICATE_SEQUENCE_NUMBER"
+        case .invalidProducerEpoch: "INVALID_PRODUCER_EPOCH"
+        case .kafkaStorageError: "KAFKA_STORAGE_ERROR"
+        case .fencedLeaderEpoch: "FENCED_LEADER_EPOCH"
+        case .unknownLeaderEpoch: "UNKNOWN_LEADER_EPOCH"
+        }
+    }
+
+    /// Whether a client may retry the same request (Kafka's `RetriableException` subclasses).
+    public var isRetriable: Bool {
+        switch self {
+        case .corruptMessage, .unknownTopicOrPartition, .leaderNotAvailable, .notLeaderOrFollower, .requestTimedOut,
+            .networkException, .notEnoughReplicas, .notEnoughReplicasAfterAppend, .kafkaStorageError,
+            .fencedLeaderEpoch, .unknownLeaderEpoch:
+            true
+        default:
+            false
+        }
+    }
+
+    public var description: String { "\(name) (\(rawValue))" }
+}
+
+/// An error carrying a Kafka error code and a sentence saying what went wrong.
+public struct SluiceError: Error, Sendable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: String
+
+    public init(_ code: ErrorCode, _ message: String = "") {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message.isEmpty ? code.name : "\(code.name): \(message)" }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SluiceConfig
+import SluiceObservability
+import SluiceServer
+
+/// `sluiced --config FILE [--override key=value]…`: the Sluice broker daemon.
+///
+/// Exit codes: 0 after a graceful stop, 78 (EX_CONFIG) for a bad configuration (the key, the value
+/// and what is allowed are printed and sent as a `config_error` event), 1 for other start-up failures.
+@main
+struct Sluiced: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluiced", abstract: "The Sluice broker daemon.", version: SluiceVersion.current)
+
+    @Option(name: .long, help: "Kafka-style .properties file.")
+    var config: String
+
+    @Option(name: .long, help: "Override one key (key=value); repeatable, wins over the file.")
+    var override: [String] = []
+
+    func run() async throws {
+        SluiceLogging.bootstrap(level: .info)
+        let logger = Logger(label: "sluiced")
+        let events = EventEmitter(sink: .standard)
+        let brokerConfig: BrokerConfig
+        do {
+            brokerConfig = try BrokerConfig.load(path: config, overrides: override)
+        } catch {
+            events.configError(key: error.key, value: error.value ?? "", problem: error.problem)
+            FileHandle.standardError.write(Data("sluiced: \(error.description)\n".utf8))
+            throw ExitCode(78)
+        }
+        let server = SluiceServer(config: brokerConfig, logger: logger, events: events)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do { try await group.run() } catch {
+            logger.critical("sluiced failed: \(error)")
+            FileHandle.standardError.write(Data("sluiced: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

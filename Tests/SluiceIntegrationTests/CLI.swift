@@ -1,0 +1,39 @@
+import Foundation
+
+/// Runs the real `sluice` CLI binary and captures its output.
+enum CLI {
+    struct Result {
+        let status: Int32
+        let stdout: Data
+        let stderr: String
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Runs `sluice args…` with `stdin` piped in (from a file, so large inputs don't deadlock).
+    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(300)) throws -> Result {
+        let scratch = BrokerProcess.makeTempDir("sluice-cli")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BrokerProcess.binDir + "/sluice")
+        process.arguments = arguments
+        let outPath = scratch + "/out", errPath = scratch + "/err", inPath = scratch + "/in"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
+        process.standardInput = FileHandle(forReadingAtPath: inPath)
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try process.run()
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw BrokerProcessError("sluice \(arguments.joined(separator: " ")) timed out")
+        }
+        return Result(
+            status: process.terminationStatus,
+            stdout: FileManager.default.contents(atPath: outPath) ?? Data(),
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}

@@ -1,0 +1,68 @@
+import NIOCore
+import SluiceWire
+import Testing
+
+@Suite struct FrameDecoderTests {
+    static let maxFrameBytes = 1 << 20
+
+    @Test func partialLengthPrefixWaitsWithoutConsuming() throws {
+        var buffer = ByteBuffer(bytes: [0, 0, 0])
+        #expect(try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes) == nil)
+        #expect(buffer.readerIndex == 0)
+        #expect(buffer.readableBytes == 3)
+    }
+
+    @Test func partialBodyWaitsWithoutConsuming() throws {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(UInt32(10))
+        buffer.writeBytes([1, 2, 3, 4, 5])
+        #expect(try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes) == nil)
+        #expect(buffer.readerIndex == 0)
+        buffer.writeBytes([6, 7, 8, 9, 10])
+        let frame = try #require(try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes))
+        #expect(Array(frame.readableBytesView) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    }
+
+    @Test func twoFramesInOneBufferComeOutInOrder() throws {
+        var buffer = ByteBuffer()
+        FrameDecoder.writeFrame(ByteBuffer(bytes: [0xAA]), to: &buffer)
+        FrameDecoder.writeFrame(ByteBuffer(bytes: [0xBB, 0xCC]), to: &buffer)
+        buffer.writeBytes([0, 0])  // the start of a third length
+        let first = try #require(try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes))
+        let second = try #require(try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes))
+        #expect(Array(first.readableBytesView) == [0xAA])
+        #expect(Array(second.readableBytesView) == [0xBB, 0xCC])
+        #expect(try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes) == nil)
+        #expect(buffer.readableBytes == 2)
+    }
+
+    @Test func zeroLengthFrameIsEmpty() {
+        var buffer = ByteBuffer(bytes: [0, 0, 0, 0, 0xFF])
+        #expect(throws: FrameError.empty) {
+            try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes)
+        }
+    }
+
+    @Test func twoGibibyteLengthIsTooLargeBeforeAnyBodyArrives() {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(UInt32(1) << 31)
+        buffer.writeBytes([1, 2, 3])
+        #expect(throws: FrameError.tooLarge(claimed: 1 << 31, limit: Self.maxFrameBytes)) {
+            try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes)
+        }
+        #expect(buffer.readerIndex == 0)
+        #expect(buffer.readableBytes == 7)
+    }
+
+    @Test func frameOfExactlyTheLimitIsAccepted() throws {
+        var buffer = ByteBuffer()
+        FrameDecoder.writeFrame(ByteBuffer(repeating: 7, count: 16), to: &buffer)
+        let frame = try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: 16)
+        #expect(frame?.readableBytes == 16)
+        var over = ByteBuffer()
+        FrameDecoder.writeFrame(ByteBuffer(repeating: 7, count: 17), to: &over)
+        #expect(throws: FrameError.tooLarge(claimed: 17, limit: 16)) {
+            try FrameDecoder.nextFrame(from: &over, maxFrameBytes: 16)
+        }
+    }
+}
