@@ -2,12 +2,13 @@
 // slicing-by-8 table elsewhere. Swift calls it through CSluiceCRC; no unsafe compiler flags are
 // needed because the hardware path is compiled with a per-function target attribute.
 #include "sluice_crc32c.h"
+#include <pthread.h>
 #include <string.h>
 
 #define POLY 0x82F63B78u
 
 static uint32_t table[8][256];
-static int table_ready = 0;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 static void build_table(void) {
     for (uint32_t n = 0; n < 256; n++) {
@@ -22,11 +23,10 @@ static void build_table(void) {
             table[t][n] = c;
         }
     }
-    __atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
 }
 
 uint32_t sluice_crc32c_update_portable(uint32_t crc, const void *data, size_t length) {
-    if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE)) build_table();  // idempotent: same table
+    pthread_once(&table_once, build_table);
     const unsigned char *p = data;
     crc = ~crc;
     while (length >= 8) {

@@ -23,7 +23,7 @@ public final class PartitionLog: Sendable {
 
     let state: Mutex<PartitionLogState>
     /// Serializes checkpoint writes; taken before `state`, never while holding it.
-    private let checkpoints = Mutex(CheckpointRecord())
+    private let checkpoints: Mutex<CheckpointRecord>
     private let directoryFile: FileDescriptor
     private let observer: any LogObserver
     private let logger: Logger
@@ -42,7 +42,7 @@ public final class PartitionLog: Sendable {
         logger[metadataKey: "sluice.partition"] = "\(partition)"
         try PartitionDirectory.create(directory)
         let directoryFile = try FileDescriptor.openDirectory(directory)
-        let (state, report) = try PartitionLogState.open(
+        let (state, report, loaded) = try PartitionLogState.open(
             directory: directory, topic: topic, partition: partition, config: config, directoryFile: directoryFile,
             logger: logger)
         self.directory = directory
@@ -51,6 +51,11 @@ public final class PartitionLog: Sendable {
         self.config = config
         self.recoveryReport = report
         self.state = Mutex(state)
+        // What the files already say need not be rewritten (after a clean shutdown: nothing).
+        self.checkpoints = Mutex(
+            CheckpointRecord(
+                highWatermark: loaded.highWatermark, recoveryPoint: loaded.recoveryPoint,
+                leaderEpochs: loaded.epochsInFile))
         self.directoryFile = directoryFile
         self.observer = observer
         self.logger = logger
@@ -164,7 +169,7 @@ public final class PartitionLog: Sendable {
         state.withLock { state in
             state.completeFlush(through: rolled.flushedThrough, recordsFlushed: 0, generation: rolled.generation, nowMs: nil)
         }
-        try writeCheckpoints(.recoveryPoint)
+        try writeCheckpoints([.leaderEpochs, .recoveryPoint])
     }
 
     // MARK: read
@@ -315,11 +320,12 @@ public final class PartitionLog: Sendable {
             let (highWatermark, recoveryPoint, epochs) = state.withLock {
                 ($0.highWatermark, $0.recoveryPoint, $0.epochs.entries)
             }
-            if kinds.contains(.highWatermark), record.highWatermark != highWatermark {
+            // Epochs before the recovery point: a recovery point on disk never covers batches whose epoch is
+            // not (recovery rebuilds epochs only from the segments it scans, those at/after that point).
+            if kinds.contains(.leaderEpochs), record.leaderEpochs != epochs {
                 try CheckpointFile.write(
-                    CheckpointFile.offsetText(topic: topic, partition: partition, offset: highWatermark),
-                    directory: directoryFile, name: CheckpointFile.highWatermark)
-                record.highWatermark = highWatermark
+                    CheckpointFile.epochsText(epochs), directory: directoryFile, name: CheckpointFile.leaderEpochs)
+                record.leaderEpochs = epochs
             }
             if kinds.contains(.recoveryPoint), record.recoveryPoint != recoveryPoint {
                 try CheckpointFile.write(
@@ -327,10 +333,11 @@ public final class PartitionLog: Sendable {
                     directory: directoryFile, name: CheckpointFile.recoveryPoint)
                 record.recoveryPoint = recoveryPoint
             }
-            if kinds.contains(.leaderEpochs), record.leaderEpochs != epochs {
+            if kinds.contains(.highWatermark), record.highWatermark != highWatermark {
                 try CheckpointFile.write(
-                    CheckpointFile.epochsText(epochs), directory: directoryFile, name: CheckpointFile.leaderEpochs)
-                record.leaderEpochs = epochs
+                    CheckpointFile.offsetText(topic: topic, partition: partition, offset: highWatermark),
+                    directory: directoryFile, name: CheckpointFile.highWatermark)
+                record.highWatermark = highWatermark
             }
         }
     }

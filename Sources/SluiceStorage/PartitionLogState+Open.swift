@@ -5,7 +5,8 @@ import SluiceWire
 struct LoadedCheckpoints: Sendable {
     var recoveryPoint: Int64?
     var highWatermark: Int64?
-    var epochs: LeaderEpochCache
+    /// The entries of a readable `leader-epoch-checkpoint`; nil when missing or unreadable.
+    var epochsInFile: [LeaderEpochEntry]?
 }
 
 extension PartitionLogState {
@@ -18,7 +19,7 @@ extension PartitionLogState {
     static func open(
         directory: String, topic: String, partition: Int32, config: LogConfig, directoryFile: FileDescriptor,
         logger: Logger
-    ) throws(StorageError) -> (PartitionLogState, LogRecoveryReport) {
+    ) throws(StorageError) -> (PartitionLogState, LogRecoveryReport, LoadedCheckpoints) {
         let names = try PartitionDirectory.list(directory)
         let hadCleanShutdown = names.contains(CheckpointFile.cleanShutdownMarker)
         let bases = try removeLeftovers(names, directory: directory)
@@ -29,7 +30,7 @@ extension PartitionLogState {
             topic: topic, partition: partition, hadCleanShutdown: hadCleanShutdown, segmentsScanned: 0, truncatedBytes: 0,
             segmentsDeleted: 0, firstProblem: nil, recoveryPointCheckpoint: checkpoints.recoveryPoint, logStartOffset: 0,
             logEndOffset: 0, highWatermark: 0)
-        var epochs = checkpoints.epochs
+        var epochs = LeaderEpochCache(entries: checkpoints.epochsInFile ?? [])
         try dropEmptyInnerSegments(&segments)
         let firstToScan = try loadSealedSegments(
             segments, upTo: hadCleanShutdown ? segments.count : firstUnflushed(segments, checkpoints.recoveryPoint))
@@ -46,7 +47,7 @@ extension PartitionLogState {
         report.logStartOffset = state.logStartOffset
         report.logEndOffset = state.logEndOffset
         report.highWatermark = state.highWatermark
-        return (state, report)
+        return (state, report, checkpoints)
     }
 
     /// Deletes files a crash can leave (`*.deleted`, `*.tmp`, indexes without a log); returns the segment bases, sorted.
@@ -77,17 +78,16 @@ extension PartitionLogState {
             }
             return value
         }
-        var epochs = LeaderEpochCache()
+        var epochs: [LeaderEpochEntry]?
         if let text = try CheckpointFile.read(directory: directory, name: CheckpointFile.leaderEpochs) {
-            if let entries = CheckpointFile.parseEpochs(text) {
-                epochs = LeaderEpochCache(entries: entries)
-            } else {
+            epochs = CheckpointFile.parseEpochs(text)
+            if epochs == nil {
                 logger.warning("ignoring unreadable leader-epoch checkpoint", metadata: ["sluice.file": "\(directory)"])
             }
         }
         return LoadedCheckpoints(
             recoveryPoint: try offset(CheckpointFile.recoveryPoint), highWatermark: try offset(CheckpointFile.highWatermark),
-            epochs: epochs)
+            epochsInFile: epochs)
     }
 
     /// Only the last segment may be empty (a roll writes into the new segment at once); an empty inner one

@@ -35,7 +35,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
 
     /// Decodes a wire value; codes this build does not know become `.unknownServerError`.
     public init(wire value: Int32) {
-        self = ErrorCode(rawValue: Int16(truncatingIfNeeded: value)) ?? .unknownServerError
+        self = Int16(exactly: value).flatMap(ErrorCode.init(rawValue:)) ?? .unknownServerError
     }
 
     /// Kafka's upper-case name, e.g. `UNKNOWN_TOPIC_OR_PARTITION`.

@@ -25,7 +25,7 @@ public struct RecordBatchHeader: Sendable, Hashable {
     public static let magicValue: UInt8 = 1
     /// Bytes from the start of a batch to the start of the CRC's range.
     public static let crcRangeStart = 21
-    /// Offset of `batchLength`; a batch's total size is `batchLengthOffset + 4 + batchLength`.
+    /// End of the `batchLength` field; a batch's total size is `lengthFieldEnd + batchLength`.
     public static let lengthFieldEnd = 12
 
     public var baseOffset: Int64

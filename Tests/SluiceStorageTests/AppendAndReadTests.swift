@@ -20,7 +20,7 @@ import Testing
             let read = try records(try log.read(from: 0, maxBytes: 1 << 20, maxOffset: log.logEndOffset))
             #expect(read.map(\.offset) == [0, 1, 2])
             #expect(read.map(\.value) == [value(0), value(1), value(2)])
-            #expect(read.map(\.key) == [Array("key-0".utf8), Array("key-1".utf8), Array("key-2".utf8)])
+            #expect(read.map(\.key) == [key(0), key(1), key(2)])
         }
     }
 

@@ -27,14 +27,22 @@ func openLog(_ directory: String, _ config: LogConfig = LogConfig(), observer: a
 func makeBatch(first: Int = 0, count: Int = 1, valuePadding: Int = 0, timestamp: Int64 = 1_000) -> ByteBuffer {
     var builder = RecordBatchBuilder(firstTimestamp: timestamp, capacityBytes: 256 + count * (valuePadding + 64))
     for index in 0..<count {
-        builder.append(key: Array("key-\(first + index)".utf8), value: value(first + index, padding: valuePadding),
+        builder.append(key: key(first + index), value: value(first + index, padding: valuePadding),
             timestamp: timestamp + Int64(index))
     }
     return builder.finish()
 }
 
+/// `value-000042`: fixed width, so batches of equal record counts have equal sizes.
 func value(_ number: Int, padding: Int = 0) -> [UInt8] {
-    Array("value-\(number)".utf8) + [UInt8](repeating: 0x2e, count: padding)
+    Array("value-\(fixedWidth(number))".utf8) + [UInt8](repeating: 0x2e, count: padding)
+}
+
+func key(_ number: Int) -> [UInt8] { Array("key-\(fixedWidth(number))".utf8) }
+
+private func fixedWidth(_ number: Int) -> String {
+    let digits = String(number)
+    return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
 }
 
 /// Several batches back to back in one buffer, as a producer sends them.
