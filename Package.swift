@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "SluiceStorage",
             dependencies: [
-                "SluiceWire", "SluiceObservability",
+                "SluiceWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

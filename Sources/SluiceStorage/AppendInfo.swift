@@ -18,6 +18,7 @@ public struct AppendInfo: Sendable, Hashable {
     /// The log start offset after the append (Kafka's produce response carries it).
     public var logStartOffset: Int64
 
+    /// Memberwise; the log builds these, tests and the broker may too.
     public init(
         firstOffset: Int64, lastOffset: Int64, recordCount: Int64, batchCount: Int, maxTimestamp: Int64, bytes: Int,
         logAppendTimeMs: Int64, logStartOffset: Int64

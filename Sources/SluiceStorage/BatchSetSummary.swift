@@ -26,7 +26,8 @@ struct BatchSetSummary: Sendable, Hashable {
             let header: RecordBatchHeader
             switch RecordBatchHeader.validate(rest, maxBatchBytes: maxBatchBytes) {
             case .success(let valid): header = valid
-            case .failure(let problem): throw .invalidBatch(index: summary.batchCount, position: position, problem: problem)
+            case .failure(let problem):
+                throw .invalidBatch(index: summary.batchCount, position: position, problem: problem)
             }
             if contiguousOffsets, summary.batchCount > 0, header.baseOffset != summary.lastOffsetAsSent + 1 {
                 throw .unexpectedOffset(expected: summary.lastOffsetAsSent + 1, actual: header.baseOffset)

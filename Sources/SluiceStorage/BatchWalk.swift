@@ -27,9 +27,8 @@ enum BatchWalk {
                 return BatchWalkEnd(position: position, problem: "\(window.file.path) at byte \(position): \(problem)")
             }
             if let expected, header.baseOffset != expected {
-                return BatchWalkEnd(
-                    position: position,
-                    problem: "\(window.file.path) at byte \(position): batch offset \(header.baseOffset), expected \(expected)")
+                let problem = "batch offset \(header.baseOffset), expected \(expected)"
+                return BatchWalkEnd(position: position, problem: "\(window.file.path) at byte \(position): \(problem)")
             }
             assert(header.totalSize >= RecordBatchHeader.size)
             guard try body(header, position) else { return BatchWalkEnd(position: position, problem: nil) }

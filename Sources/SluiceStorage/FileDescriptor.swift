@@ -101,7 +101,8 @@ final class FileDescriptor: Sendable {
         }
         let size = Int(try file.status().sizeBytes)
         guard size <= limitBytes else {
-            throw StorageError(operation: "read", path: path, errorNumber: 0, detail: "\(size) bytes, limit \(limitBytes)")
+            throw StorageError(
+                operation: "read", path: path, errorNumber: 0, detail: "\(size) bytes, limit \(limitBytes)")
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 1)
         defer { buffer.deallocate() }

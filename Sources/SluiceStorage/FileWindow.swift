@@ -46,6 +46,7 @@ final class FileWindow {
         let length = min(storage.count, fileEnd - position)
         windowStart = position
         windowCount = 0
-        windowCount = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[0..<length]), at: Int64(position))
+        windowCount = try file.read(
+            into: UnsafeMutableRawBufferPointer(rebasing: storage[0..<length]), at: Int64(position))
     }
 }

@@ -1,13 +1,17 @@
-/// Which leader epoch wrote which offsets: `(epoch, startOffset)` entries, both strictly increasing
-/// (Kafka's `LeaderEpochFileCache`, persisted as `leader-epoch-checkpoint`). A follower asks the leader
-/// for the end offset of its latest epoch (OffsetForLeaderEpoch, KIP-101) and truncates to it.
+/// Which leader epoch wrote which offsets: `(epoch, startOffset)` entries, epochs strictly increasing and
+/// start offsets never decreasing (Kafka's `LeaderEpochFileCache`, persisted as `leader-epoch-checkpoint`).
+/// A follower asks the leader for the end offset of its latest epoch (OffsetForLeaderEpoch, KIP-101) and
+/// truncates to it.
 public struct LeaderEpochCache: Sendable, Hashable {
-    /// Kafka's UNDEFINED_EPOCH and UNDEFINED_EPOCH_OFFSET.
+    /// Kafka's UNDEFINED_EPOCH (-1).
     public static let undefinedEpoch: Int32 = -1
+    /// Kafka's UNDEFINED_EPOCH_OFFSET (-1).
     public static let undefinedOffset: Int64 = -1
 
+    /// Oldest first; epochs strictly increase, start offsets do not decrease.
     public private(set) var entries: [LeaderEpochEntry]
 
+    /// A cache holding `entries` (crashes when they do not increase: a checkpoint is parsed and checked first).
     public init(entries: [LeaderEpochEntry] = []) {
         for (previous, next) in zip(entries, entries.dropFirst()) {
             precondition(next.epoch > previous.epoch, "leader epochs must increase")

@@ -9,7 +9,8 @@ public enum LogAppendBenchmark {
     /// Builds one batch of about `batchBytes` (1 KiB records) with `RecordBatchBuilder`, then appends it
     /// as leader until `totalBytes` are written, in a new directory under `directory` that is removed
     /// afterwards. Returns the seconds spent appending (the final close excluded) and the bytes appended.
-    public static func run(directory: String, batchBytes: Int, totalBytes: Int) throws -> (seconds: Double, bytes: Int) {
+    public static func run(directory: String, batchBytes: Int, totalBytes: Int) throws -> (seconds: Double, bytes: Int)
+    {
         precondition(batchBytes >= RecordBatchHeader.size + 64, "batchBytes too small for one record")
         precondition(totalBytes >= 0, "totalBytes must not be negative")
         var batch = makeBatch(bytes: batchBytes)

@@ -21,6 +21,7 @@ public struct LogConfig: Sendable, Hashable {
     /// `log.index.size.max.bytes`: a segment rolls when its offset or time index would grow beyond this.
     public var segmentIndexBytes: Int
 
+    /// Kafka's defaults for every key not given.
     public init(
         segmentBytes: Int = 1 << 30,
         retentionMs: Int64 = 7 * 24 * 60 * 60 * 1000,

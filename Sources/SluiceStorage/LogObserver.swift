@@ -14,6 +14,7 @@ public protocol LogObserver: Sendable {
     func retained(_ result: RetentionResult)
 }
 
+/// Empty defaults: an observer implements only what it measures.
 extension LogObserver {
     public func flushed(seconds: Double) {}
     public func recovered(_ report: LogRecoveryReport) {}

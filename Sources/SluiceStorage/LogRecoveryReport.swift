@@ -1,7 +1,9 @@
 /// What opening a partition log found and repaired; the broker turns it into the `log_recovered`
 /// journald event (TOPIC, PARTITION, SEGMENTS, TRUNCATED_BYTES) and a log line.
 public struct LogRecoveryReport: Sendable, Hashable {
+    /// The partition's topic (journald TOPIC).
     public var topic: String
+    /// The partition number (journald PARTITION).
     public var partition: Int32
     /// Whether the previous run closed the log cleanly (the marker was there), so no segment needed a scan.
     public var hadCleanShutdown: Bool
@@ -15,10 +17,14 @@ public struct LogRecoveryReport: Sendable, Hashable {
     public var firstProblem: String?
     /// The recovery point the scan started from (nil: no checkpoint, every segment was scanned).
     public var recoveryPointCheckpoint: Int64?
+    /// The log start offset after recovery.
     public var logStartOffset: Int64
+    /// The log end offset after recovery: the last valid batch's last offset + 1.
     public var logEndOffset: Int64
+    /// The high watermark from its checkpoint, clamped to the recovered log.
     public var highWatermark: Int64
 
+    /// Memberwise.
     public init(
         topic: String, partition: Int32, hadCleanShutdown: Bool, segmentsScanned: Int, truncatedBytes: Int64,
         segmentsDeleted: Int, firstProblem: String?, recoveryPointCheckpoint: Int64?, logStartOffset: Int64,

@@ -45,7 +45,8 @@ extension LogSegment {
         let start = indexedPosition(atOrBefore: max(offset, baseOffset))
         let window = FileWindow(file: log, fileEnd: sizeBytes, capacityBytes: 64 << 10)
         var found: Int?
-        let end = try BatchWalk.walk(window, from: start, expectedBaseOffset: nil, validate: false) { header, position in
+        let end = try BatchWalk.walk(window, from: start, expectedBaseOffset: nil, validate: false) {
+            header, position in
             guard header.lastOffset < offset else {
                 found = position
                 return false

@@ -33,8 +33,10 @@ final class LogSegment {
         self.baseOffset = baseOffset
         self.directory = directory
         self.log = log
-        self.offsetIndex = SparseIndex(file: offsetIndexFile, maxEntries: config.segmentIndexBytes / OffsetIndexEntry.byteCount)
-        self.timeIndex = SparseIndex(file: timeIndexFile, maxEntries: config.segmentIndexBytes / TimeIndexEntry.byteCount)
+        self.offsetIndex = SparseIndex(
+            file: offsetIndexFile, maxEntries: config.segmentIndexBytes / OffsetIndexEntry.byteCount)
+        self.timeIndex = SparseIndex(
+            file: timeIndexFile, maxEntries: config.segmentIndexBytes / TimeIndexEntry.byteCount)
         self.indexIntervalBytes = config.indexIntervalBytes
         self.sizeBytes = sizeBytes
         self.nextOffset = baseOffset
@@ -63,7 +65,8 @@ final class LogSegment {
 
     /// Opens an existing segment; its size is the file's, its offsets unknown until `loadIndexes` or `recover`.
     static func open(directory: String, baseOffset: Int64, config: LogConfig) throws(StorageError) -> LogSegment {
-        let log = try FileDescriptor.open(SegmentFileName.logPath(directory: directory, baseOffset: baseOffset), flags: O_RDWR)
+        let log = try FileDescriptor.open(
+            SegmentFileName.logPath(directory: directory, baseOffset: baseOffset), flags: O_RDWR)
         let offsetIndexFile = try FileDescriptor.open(
             SegmentFileName.offsetIndexPath(directory: directory, baseOffset: baseOffset), flags: O_RDWR | O_CREAT)
         let timeIndexFile = try FileDescriptor.open(
@@ -121,7 +124,8 @@ final class LogSegment {
             lastOffsetOfLargestTimestamp = header.lastOffset
         }
         if bytesSinceLastIndexEntry >= indexIntervalBytes, !offsetIndex.isFull {
-            offsetIndex.append(OffsetIndexEntry(relativeOffset: relative(header.lastOffset), position: UInt32(position)))
+            offsetIndex.append(
+                OffsetIndexEntry(relativeOffset: relative(header.lastOffset), position: UInt32(position)))
             appendTimeEntryIfGrown()
             bytesSinceLastIndexEntry = 0
         }
@@ -167,14 +171,16 @@ final class LogSegment {
     }
 
     private func relative(_ offset: Int64) -> UInt32 {
-        precondition(offset >= baseOffset && offset - baseOffset <= Int64(UInt32.max), "offset \(offset) outside segment")
+        precondition(
+            offset >= baseOffset && offset - baseOffset <= Int64(UInt32.max), "offset \(offset) outside segment")
         return UInt32(offset - baseOffset)
     }
 
     private func appendTimeEntryIfGrown() {
         guard largestTimestamp != .min, !timeIndex.isFull else { return }
         guard timeIndex.last.map({ largestTimestamp > $0.timestamp }) ?? true else { return }
-        timeIndex.append(TimeIndexEntry(timestamp: largestTimestamp, relativeOffset: relative(lastOffsetOfLargestTimestamp)))
+        timeIndex.append(
+            TimeIndexEntry(timestamp: largestTimestamp, relativeOffset: relative(lastOffsetOfLargestTimestamp)))
     }
 
     /// Forgets every batch: the start of a rescan (recovery, truncation).
@@ -191,7 +197,9 @@ final class LogSegment {
     /// Takes the state of a segment a clean run sealed: loaded indexes, and for the last segment the
     /// batches after the last index entry. Returns false when anything disagrees (recover it instead).
     func loadSealed(nextBaseOffset: Int64?) throws(StorageError) -> Bool {
-        guard try offsetIndex.load(logSizeBytes: sizeBytes), try timeIndex.load(logSizeBytes: sizeBytes) else { return false }
+        guard try offsetIndex.load(logSizeBytes: sizeBytes), try timeIndex.load(logSizeBytes: sizeBytes) else {
+            return false
+        }
         if let last = timeIndex.last {
             largestTimestamp = last.timestamp
             lastOffsetOfLargestTimestamp = baseOffset + Int64(last.relativeOffset)
@@ -217,7 +225,9 @@ final class LogSegment {
             return true
         }
         guard end.problem == nil, end.position == sizeBytes, let lastHeader else { return false }
-        if let entry = offsetIndex.last, baseOffset + Int64(entry.relativeOffset) > lastHeader.lastOffset { return false }
+        if let entry = offsetIndex.last, baseOffset + Int64(entry.relativeOffset) > lastHeader.lastOffset {
+            return false
+        }
         nextOffset = lastHeader.nextOffset
         bytesSinceLastIndexEntry = sizeBytes - start
         return nextOffset > baseOffset

@@ -14,9 +14,13 @@ import Synchronization
 /// `high-watermark-checkpoint`, `recovery-point-offset-checkpoint`, `leader-epoch-checkpoint`, and
 /// `clean-shutdown` between a clean `close()` and the next open.
 public final class PartitionLog: Sendable {
+    /// The partition directory, `<log.dirs>/<topic>-<partition>`.
     public let directory: String
+    /// The topic, as written into the offset checkpoints.
     public let topic: String
+    /// The partition number.
     public let partition: Int32
+    /// The settings the log was opened with.
     public let config: LogConfig
     /// What opening the log found and repaired (also given to `LogObserver.recovered`).
     public let recoveryReport: LogRecoveryReport
@@ -119,7 +123,9 @@ public final class PartitionLog: Sendable {
     /// count, CRC-32C, `message.max.bytes`); one bad batch fails the whole append and nothing is written.
     /// Then base offsets (consecutive from the LEO) and `leaderEpoch` are stamped into the headers in place
     /// — `batches` is modified, so pass a uniquely held buffer to avoid a copy — and written in one pwrite.
-    public func appendAsLeader(_ batches: inout ByteBuffer, leaderEpoch: Int32, nowMs: Int64) throws(AppendError) -> AppendInfo {
+    public func appendAsLeader(_ batches: inout ByteBuffer, leaderEpoch: Int32, nowMs: Int64) throws(AppendError)
+        -> AppendInfo
+    {
         precondition(leaderEpoch >= 0, "a leader's epoch is not negative")
         let maxBatchBytes = config.maxMessageBytes
         let summary = try batches.withUnsafeReadableBytes { (bytes) throws(AppendError) in
@@ -167,7 +173,8 @@ public final class PartitionLog: Sendable {
         try directoryFile.sync()
         observer.flushed(seconds: Self.seconds(since: started))
         state.withLock { state in
-            state.completeFlush(through: rolled.flushedThrough, recordsFlushed: 0, generation: rolled.generation, nowMs: nil)
+            state.completeFlush(
+                through: rolled.flushedThrough, recordsFlushed: 0, generation: rolled.generation, nowMs: nil)
         }
         try writeCheckpoints([.leaderEpochs, .recoveryPoint])
     }
@@ -183,7 +190,8 @@ public final class PartitionLog: Sendable {
         precondition(maxBytes >= 0, "maxBytes must not be negative")
         // Bound: a read retries only when a truncation raced it; the last attempt's result stands.
         for attempt in 1...3 {
-            guard let plan = try state.withLock({ (state) throws(ReadError) in try state.planRead(offset, maxOffset) }) else {
+            guard let plan = try state.withLock({ (state) throws(ReadError) in try state.planRead(offset, maxOffset) })
+            else {
                 return allocator.buffer(capacity: 0)
             }
             let result: Result<ByteBuffer, ReadError>
@@ -248,7 +256,9 @@ public final class PartitionLog: Sendable {
         try writeCheckpoints(.leaderEpochs)
         logger.info(
             "retention deleted segments",
-            metadata: ["sluice.segments": "\(result.segmentsDeleted)", "sluice.log_start_offset": "\(result.logStartOffset)"])
+            metadata: [
+                "sluice.segments": "\(result.segmentsDeleted)", "sluice.log_start_offset": "\(result.logStartOffset)",
+            ])
         observer.retained(result)
         return result
     }
@@ -287,7 +297,8 @@ public final class PartitionLog: Sendable {
         try sync(plan)
         state.withLock { state in
             state.completeFlush(
-                through: plan.flushedThrough, recordsFlushed: plan.recordsFlushed, generation: plan.generation, nowMs: nowMs)
+                through: plan.flushedThrough, recordsFlushed: plan.recordsFlushed, generation: plan.generation,
+                nowMs: nowMs)
         }
         try writeCheckpoints(.all)
     }
@@ -306,7 +317,9 @@ public final class PartitionLog: Sendable {
         guard let plan = try state.withLock({ (state) throws(StorageError) in try state.planClose() }) else { return }
         try sync(plan)
         state.withLock { state in
-            state.completeFlush(through: plan.flushedThrough, recordsFlushed: plan.recordsFlushed, generation: plan.generation, nowMs: nil)
+            state.completeFlush(
+                through: plan.flushedThrough, recordsFlushed: plan.recordsFlushed, generation: plan.generation,
+                nowMs: nil)
         }
         try writeCheckpoints(.all)
         try CheckpointFile.touch(directory: directoryFile, name: CheckpointFile.cleanShutdownMarker)

@@ -24,7 +24,8 @@ extension PartitionLogState {
 
     /// The follower's append: batches as the leader stamped them, starting exactly at the log end offset.
     /// A batch from a newer leader epoch starts that epoch in the cache.
-    mutating func appendAsFollower(_ batches: ByteBuffer, summary: BatchSetSummary) throws(AppendError) -> AppendOutcome {
+    mutating func appendAsFollower(_ batches: ByteBuffer, summary: BatchSetSummary) throws(AppendError) -> AppendOutcome
+    {
         guard !isClosed else { throw .logClosed }
         guard summary.firstBaseOffset == logEndOffset else {
             throw .unexpectedOffset(expected: logEndOffset, actual: summary.firstBaseOffset)
@@ -48,7 +49,8 @@ extension PartitionLogState {
             firstOffset: firstOffset, lastOffset: logEndOffset - 1, recordCount: summary.recordCount,
             batchCount: summary.batchCount, maxTimestamp: summary.maxTimestamp, bytes: summary.totalBytes,
             logAppendTimeMs: -1, logStartOffset: logStartOffset)
-        return AppendOutcome(info: info, rolled: rolled, leaderEpochsChanged: epochsChanged, flushDue: isFlushDue(nowMs: nowMs))
+        return AppendOutcome(
+            info: info, rolled: rolled, leaderEpochsChanged: epochsChanged, flushDue: isFlushDue(nowMs: nowMs))
     }
 
     /// Base offsets consecutive from `firstOffset`, and the leader epoch, into each batch header.
@@ -101,7 +103,9 @@ extension PartitionLogState {
             guard let header = RecordBatchHeader(parsing: UnsafeRawBufferPointer(rebasing: bytes[position...])) else {
                 preconditionFailure("validated batch at byte \(position) lost its header")
             }
-            if header.partitionLeaderEpoch >= 0, epochs.assign(epoch: header.partitionLeaderEpoch, startOffset: header.baseOffset) {
+            if header.partitionLeaderEpoch >= 0,
+                epochs.assign(epoch: header.partitionLeaderEpoch, startOffset: header.baseOffset)
+            {
                 changed = true
             }
             position += header.totalSize
@@ -112,7 +116,9 @@ extension PartitionLogState {
     /// Starts a new segment at the log end offset when the append does not fit the active one
     /// (`log.segment.bytes`, 32-bit relative offsets, full indexes). The old one is sealed here and
     /// fsynced by the caller once the lock is released.
-    private mutating func rollIfNeeded(_ summary: BatchSetSummary, lastOffset: Int64) throws(AppendError) -> RolledSegment? {
+    private mutating func rollIfNeeded(_ summary: BatchSetSummary, lastOffset: Int64) throws(AppendError)
+        -> RolledSegment?
+    {
         guard summary.totalBytes <= config.segmentBytes else {
             throw .recordListTooLarge(bytes: summary.totalBytes, segmentBytes: config.segmentBytes)
         }
@@ -130,6 +136,7 @@ extension PartitionLogState {
         }
         directoryNeedsSync = true
         return RolledSegment(
-            files: active.syncTargets, flushedThrough: active.nextOffset, newBaseOffset: logEndOffset, generation: generation)
+            files: active.syncTargets, flushedThrough: active.nextOffset, newBaseOffset: logEndOffset,
+            generation: generation)
     }
 }

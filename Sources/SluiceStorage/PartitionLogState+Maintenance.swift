@@ -36,8 +36,9 @@ extension PartitionLogState {
     }
 
     private func isExpired(_ segment: LogSegment, nowMs: Int64) throws(StorageError) -> Bool {
-        // A segment without timestamps ages by its file's modification time, as in Kafka.
-        let timestamp = segment.largestTimestamp != .min ? segment.largestTimestamp : try segment.log.status().modifiedMs
+        // A segment without timestamps (none, or Kafka's NO_TIMESTAMP -1) ages by its file's modification
+        // time, as in Kafka.
+        let timestamp = segment.largestTimestamp >= 0 ? segment.largestTimestamp : try segment.log.status().modifiedMs
         return nowMs - timestamp > config.retentionMs
     }
 
@@ -93,7 +94,9 @@ extension PartitionLogState {
     }
 
     /// Deletes every segment and starts an empty log at `offset` (a follower far behind the leader's log start).
-    mutating func truncateFully(startingAt offset: Int64) throws(StorageError) -> (dropped: Int64, deletion: SegmentDeletion) {
+    mutating func truncateFully(startingAt offset: Int64) throws(StorageError) -> (
+        dropped: Int64, deletion: SegmentDeletion
+    ) {
         guard !isClosed else { throw Self.closedError(directory) }
         precondition(offset >= 0, "log start offset must not be negative")
         let dropped = logEndOffset - logStartOffset

@@ -25,11 +25,13 @@ extension PartitionLogState {
         let bases = try removeLeftovers(names, directory: directory)
         let checkpoints = try readCheckpoints(directory: directory, topic: topic, partition: partition, logger: logger)
         var segments: [LogSegment] = []
-        for base in bases { segments.append(try LogSegment.open(directory: directory, baseOffset: base, config: config)) }
+        for base in bases {
+            segments.append(try LogSegment.open(directory: directory, baseOffset: base, config: config))
+        }
         var report = LogRecoveryReport(
-            topic: topic, partition: partition, hadCleanShutdown: hadCleanShutdown, segmentsScanned: 0, truncatedBytes: 0,
-            segmentsDeleted: 0, firstProblem: nil, recoveryPointCheckpoint: checkpoints.recoveryPoint, logStartOffset: 0,
-            logEndOffset: 0, highWatermark: 0)
+            topic: topic, partition: partition, hadCleanShutdown: hadCleanShutdown, segmentsScanned: 0,
+            truncatedBytes: 0, segmentsDeleted: 0, firstProblem: nil,
+            recoveryPointCheckpoint: checkpoints.recoveryPoint, logStartOffset: 0, logEndOffset: 0, highWatermark: 0)
         var epochs = LeaderEpochCache(entries: checkpoints.epochsInFile ?? [])
         try dropEmptyInnerSegments(&segments)
         let firstToScan = try loadSealedSegments(
@@ -50,17 +52,22 @@ extension PartitionLogState {
         return (state, report, checkpoints)
     }
 
-    /// Deletes files a crash can leave (`*.deleted`, `*.tmp`, indexes without a log); returns the segment bases, sorted.
+    /// Deletes files a crash can leave (`*.deleted`, `*.tmp`, indexes without a log); returns the segment
+    /// bases, sorted.
     private static func removeLeftovers(_ names: [String], directory: String) throws(StorageError) -> [Int64] {
         var bases = Set<Int64>()
         for name in names {
-            if let base = SegmentFileName.baseOffset(fileName: name, suffix: SegmentFileName.logSuffix) { bases.insert(base) }
+            if let base = SegmentFileName.baseOffset(fileName: name, suffix: SegmentFileName.logSuffix) {
+                bases.insert(base)
+            }
         }
         for name in names {
             let orphanIndex = [SegmentFileName.offsetIndexSuffix, SegmentFileName.timeIndexSuffix].contains { suffix in
                 SegmentFileName.baseOffset(fileName: name, suffix: suffix).map { !bases.contains($0) } ?? false
             }
-            if name.hasSuffix(SegmentFileName.deletedSuffix) || name.hasSuffix(CheckpointFile.temporarySuffix) || orphanIndex {
+            if name.hasSuffix(SegmentFileName.deletedSuffix) || name.hasSuffix(CheckpointFile.temporarySuffix)
+                || orphanIndex
+            {
                 try PartitionDirectory.removeFile("\(directory)/\(name)")
             }
         }
@@ -86,7 +93,8 @@ extension PartitionLogState {
             }
         }
         return LoadedCheckpoints(
-            recoveryPoint: try offset(CheckpointFile.recoveryPoint), highWatermark: try offset(CheckpointFile.highWatermark),
+            recoveryPoint: try offset(CheckpointFile.recoveryPoint),
+            highWatermark: try offset(CheckpointFile.highWatermark),
             epochsInFile: epochs)
     }
 
@@ -132,7 +140,8 @@ extension PartitionLogState {
         while index < segments.count {
             let segment = segments[index]
             if let expected = expectedBase, segment.baseOffset != expected {
-                report.firstProblem = report.firstProblem ?? "\(segment.log.path): starts at \(segment.baseOffset), expected \(expected)"
+                report.firstProblem =
+                    report.firstProblem ?? "\(segment.log.path): starts at \(segment.baseOffset), expected \(expected)"
                 break
             }
             let result = try segment.rescan(validate: true) { header in

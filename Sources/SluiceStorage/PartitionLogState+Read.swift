@@ -10,7 +10,8 @@ extension PartitionLogState {
         let segment = segments[segmentIndex(containing: offset)]
         assert(offset < segment.nextOffset, "an offset below the LEO lies inside its segment")
         return ReadPlan(
-            file: segment.log, scanPosition: segment.indexedPosition(atOrBefore: offset), endPosition: segment.sizeBytes,
+            file: segment.log, scanPosition: segment.indexedPosition(atOrBefore: offset),
+            endPosition: segment.sizeBytes,
             offset: offset, limitOffset: limitOffset, generation: generation)
     }
 }

@@ -78,10 +78,13 @@ struct PartitionLogState {
     }
 
     func checkInvariants() {
-        assert(zip(segments, segments.dropFirst()).allSatisfy { $0.nextOffset == $1.baseOffset }, "segments are contiguous")
+        assert(
+            zip(segments, segments.dropFirst()).allSatisfy { $0.nextOffset == $1.baseOffset }, "segments are contiguous"
+        )
         assert(segments.isEmpty || logEndOffset == activeSegment.nextOffset, "LEO is the active segment's end")
         assert(segments.isEmpty || logStartOffset == segments[0].baseOffset, "log start is the first segment's base")
-        precondition(logStartOffset <= highWatermark, "high watermark \(highWatermark) below log start \(logStartOffset)")
+        precondition(
+            logStartOffset <= highWatermark, "high watermark \(highWatermark) below log start \(logStartOffset)")
         precondition(highWatermark <= logEndOffset, "high watermark \(highWatermark) above LEO \(logEndOffset)")
         precondition(recoveryPoint <= logEndOffset, "recovery point \(recoveryPoint) above LEO \(logEndOffset)")
     }
@@ -106,7 +109,8 @@ struct PartitionLogState {
     }
 
     /// Records a finished flush: the recovery point moves up unless a truncation happened meanwhile.
-    mutating func completeFlush(through offset: Int64, recordsFlushed: Int64, generation planned: UInt64, nowMs: Int64?) {
+    mutating func completeFlush(through offset: Int64, recordsFlushed: Int64, generation planned: UInt64, nowMs: Int64?)
+    {
         if planned == generation, offset > recoveryPoint {
             precondition(offset <= logEndOffset, "flushed offset \(offset) above LEO \(logEndOffset)")
             recoveryPoint = offset

@@ -20,6 +20,7 @@ public enum ReadError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A sentence for logs and the fetch response's error message.
     public var description: String {
         switch self {
         case .offsetOutOfRange(let offset, let start, let end): "offset \(offset) is outside [\(start), \(end)]"

@@ -14,6 +14,7 @@ public struct RetentionResult: Sendable, Hashable {
     /// Segments deleted, for either reason.
     public var segmentsDeleted: Int { segmentsDeletedByTime + segmentsDeletedBySize }
 
+    /// Memberwise.
     public init(
         segmentsDeletedByTime: Int, segmentsDeletedBySize: Int, bytesDeleted: Int64, previousLogStartOffset: Int64,
         logStartOffset: Int64

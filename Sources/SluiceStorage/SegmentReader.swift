@@ -17,7 +17,8 @@ enum SegmentReader {
         var failure: StorageError?
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { target in
             do throws(StorageError) {
-                return try plan.file.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<length]), at: Int64(position))
+                return try plan.file.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: target[0..<length]), at: Int64(position))
             } catch {
                 failure = error
                 return 0
@@ -28,7 +29,8 @@ enum SegmentReader {
             wholeBatchPrefix(bytes, limitOffset: plan.limitOffset, maxBytes: maxBytes)
         }
         guard keep > 0 else {
-            throw .corruptSegment(path: plan.file.path, position: position, detail: "batch shorter than its header says")
+            throw .corruptSegment(
+                path: plan.file.path, position: position, detail: "batch shorter than its header says")
         }
         buffer.moveWriterIndex(to: buffer.readerIndex + keep)
         return buffer
@@ -51,7 +53,8 @@ enum SegmentReader {
         }
         guard let found, found.0.baseOffset <= plan.offset else {
             throw .corruptSegment(
-                path: plan.file.path, position: end.position, detail: end.problem ?? "no batch holds offset \(plan.offset)")
+                path: plan.file.path, position: end.position,
+                detail: end.problem ?? "no batch holds offset \(plan.offset)")
         }
         return found
     }

@@ -14,6 +14,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Extra words, e.g. why a file's contents were refused.
     public let detail: String
 
+    /// Memberwise; `errorNumber` 0 when no system call failed.
     public init(operation: String, path: String, errorNumber: Int32, detail: String = "") {
         self.operation = operation
         self.path = path
@@ -27,6 +28,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         return String(cString: text)
     }
 
+    /// `operation path: errno text (errno n): detail`.
     public var description: String {
         var parts = "\(operation) \(path)"
         if errorNumber != 0 { parts += ": \(errorText) (errno \(errorNumber))" }

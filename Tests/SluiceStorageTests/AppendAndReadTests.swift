@@ -160,7 +160,9 @@ import Testing
     @Test func batchesLargerThanASegmentAreRejected() throws {
         try withTemporaryDirectory { directory in
             let log = try openLog(directory, LogConfig(segmentBytes: 300))
-            var batches = concatenate([makeBatch(first: 0, count: 2, valuePadding: 100), makeBatch(first: 2, count: 2, valuePadding: 100)])
+            var batches = concatenate([
+                makeBatch(first: 0, count: 2, valuePadding: 100), makeBatch(first: 2, count: 2, valuePadding: 100),
+            ])
             let error = #expect(throws: AppendError.self) { try log.appendAsLeader(&batches, leaderEpoch: 0, nowMs: 0) }
             #expect(error?.errorCode == .recordListTooLarge)
             #expect(log.logEndOffset == 0)
@@ -190,7 +192,8 @@ import Testing
             #expect(info.firstOffset == 0)
             #expect(info.lastOffset == 4)
             #expect(follower.logEndOffset == 5)
-            #expect(follower.leaderEpochCache.entries == [.init(epoch: 1, startOffset: 0), .init(epoch: 2, startOffset: 2)])
+            #expect(
+                follower.leaderEpochCache.entries == [.init(epoch: 1, startOffset: 0), .init(epoch: 2, startOffset: 2)])
             let copied = try follower.read(from: 0, maxBytes: 1 << 20, maxOffset: 5)
             #expect(copied == fetched)
         }
@@ -222,7 +225,9 @@ import Testing
             #expect(try fileSize(segmentPath(directory, base: 0)) == sizeBefore)
             #expect(log.logEndOffset == 2)
             try append(log, makeBatch(first: 2, count: 2))
-            #expect(try records(try log.read(from: 0, maxBytes: 1 << 20, maxOffset: 4)).map(\.value) == (0..<4).map { value($0) })
+            #expect(
+                try records(try log.read(from: 0, maxBytes: 1 << 20, maxOffset: 4)).map(\.value)
+                    == (0..<4).map { value($0) })
             try log.close()
             let reopened = try openLog(directory)
             #expect(reopened.logEndOffset == 4)

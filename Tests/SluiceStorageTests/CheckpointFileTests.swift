@@ -20,7 +20,10 @@ import Testing
     }
 
     @Test func malformedCheckpointsAreRefused() {
-        for text in ["", "0\n", "1\n1\norders 0 5\n", "0\n2\norders 0 5\n", "0\n1\norders 0\n", "0\n1\norders 0 x\n", "0\n1\norders 0 -3\n"] {
+        for text in [
+            "", "0\n", "1\n1\norders 0 5\n", "0\n2\norders 0 5\n", "0\n1\norders 0\n", "0\n1\norders 0 x\n",
+            "0\n1\norders 0 -3\n",
+        ] {
             #expect(CheckpointFile.parseOffset(text, topic: "orders", partition: 0) == nil, "\(text.debugDescription)")
         }
         for text in ["0\n2\n3 10\n2 20\n", "0\n2\n1 10\n2 5\n", "0\n1\n1\n", "0\n1\n-1 0\n"] {

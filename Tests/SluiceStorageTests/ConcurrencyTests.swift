@@ -7,9 +7,11 @@ import Testing
 
 @Suite struct ConcurrencyTests {
     @Test func concurrentAppendsAndReadsSeeOnlyWholeValidBatches() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-storage-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-storage-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let log = try openLog(path, LogConfig(segmentBytes: 16 * 1024, flushIntervalMessages: 50, indexIntervalBytes: 512))
+        let log = try openLog(
+            path, LogConfig(segmentBytes: 16 * 1024, flushIntervalMessages: 50, indexIntervalBytes: 512))
         let writers = 4
         let batchesPerWriter = 150
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -75,7 +75,9 @@ import Testing
             #expect(result.bytes >= 4 << 20)
             #expect(result.bytes < (4 << 20) + 64 * 1024)
             #expect(result.seconds > 0)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "the run's directory is removed")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "the run's directory is removed"
+            )
         }
     }
 }

@@ -34,7 +34,10 @@ import Testing
         // A newer epoch starting below existing entries replaces them.
         let changed4 = cache.assign(epoch: 9, startOffset: 20)
         #expect(changed4)
-        #expect(cache.entries == [.init(epoch: 1, startOffset: 0), .init(epoch: 3, startOffset: 10), .init(epoch: 9, startOffset: 20)])
+        #expect(
+            cache.entries == [
+                .init(epoch: 1, startOffset: 0), .init(epoch: 3, startOffset: 10), .init(epoch: 9, startOffset: 20),
+            ])
     }
 
     @Test func truncationFromEitherEndTrimsTheEntries() {

@@ -19,7 +19,10 @@ import Testing
             #expect(reopened.logEndOffset == 40)
             #expect(reopened.highWatermark == 33)
             #expect(reopened.logStartOffset == 0)
-            #expect(reopened.leaderEpochCache.entries == [.init(epoch: 3, startOffset: 0), .init(epoch: 7, startOffset: 20)])
+            #expect(
+                reopened.leaderEpochCache.entries == [
+                    .init(epoch: 3, startOffset: 0), .init(epoch: 7, startOffset: 20),
+                ])
             #expect(reopened.endOffset(forLeaderEpoch: 3) == (3, 20))
             #expect(reopened.endOffset(forLeaderEpoch: 7) == (7, 40))
             #expect(reopened.recoveryReport.hadCleanShutdown)
@@ -47,9 +50,15 @@ import Testing
             log.updateHighWatermark(3)
             try log.flush()
             let partitionDirectory = "\(directory)/orders-0"
-            #expect(try String(contentsOfFile: "\(partitionDirectory)/high-watermark-checkpoint", encoding: .utf8) == "0\n1\norders 0 3\n")
-            #expect(try String(contentsOfFile: "\(partitionDirectory)/recovery-point-offset-checkpoint", encoding: .utf8) == "0\n1\norders 0 4\n")
-            #expect(try String(contentsOfFile: "\(partitionDirectory)/leader-epoch-checkpoint", encoding: .utf8) == "0\n1\n2 0\n")
+            #expect(
+                try String(contentsOfFile: "\(partitionDirectory)/high-watermark-checkpoint", encoding: .utf8)
+                    == "0\n1\norders 0 3\n")
+            #expect(
+                try String(contentsOfFile: "\(partitionDirectory)/recovery-point-offset-checkpoint", encoding: .utf8)
+                    == "0\n1\norders 0 4\n")
+            #expect(
+                try String(contentsOfFile: "\(partitionDirectory)/leader-epoch-checkpoint", encoding: .utf8)
+                    == "0\n1\n2 0\n")
             #expect(log.recoveryPoint == 4)
         }
     }

@@ -1,5 +1,5 @@
-import Glibc
 import Foundation
+import Glibc
 import NIOCore
 import SluiceWire
 import Testing
@@ -19,7 +19,8 @@ import Testing
             for base: Int64 in [0, 6, 12] {
                 #expect(FileManager.default.fileExists(atPath: segmentPath(directory, base: base)))
                 #expect(FileManager.default.fileExists(atPath: segmentPath(directory, base: base, suffix: ".index")))
-                #expect(FileManager.default.fileExists(atPath: segmentPath(directory, base: base, suffix: ".timeindex")))
+                #expect(
+                    FileManager.default.fileExists(atPath: segmentPath(directory, base: base, suffix: ".timeindex")))
             }
             #expect(FileManager.default.fileExists(atPath: "\(directory)/orders-0/00000000000000000006.log"))
             #expect(try fileSize(segmentPath(directory, base: 0)) == batchBytes * 3)
@@ -61,7 +62,8 @@ import Testing
             let reopened = try openLog(directory, LogConfig(segmentBytes: 20_000, indexIntervalBytes: 300))
             #expect(reopened.recoveryReport.segmentsScanned == 0)
             for target in stride(from: Int64(0), to: offset, by: 7) {
-                let header = try #require(headers(try reopened.read(from: target, maxBytes: 1, maxOffset: offset)).first)
+                let header = try #require(
+                    headers(try reopened.read(from: target, maxBytes: 1, maxOffset: offset)).first)
                 #expect(header.baseOffset == expectedBase[Int(target)])
             }
         }
@@ -72,7 +74,9 @@ import Testing
             let config = LogConfig(segmentBytes: 2_000, indexIntervalBytes: 100)
             let log = try openLog(directory, config)
             // Batch i holds offsets 2i, 2i+1 with timestamps 10_000 + 100i (+1).
-            for index in 0..<60 { try append(log, makeBatch(first: index * 2, count: 2, timestamp: 10_000 + Int64(index) * 100)) }
+            for index in 0..<60 {
+                try append(log, makeBatch(first: index * 2, count: 2, timestamp: 10_000 + Int64(index) * 100))
+            }
             #expect(log.segmentCount > 2)
             #expect(log.offsetForTimestamp(0)! == (0, 10_001))
             #expect(log.offsetForTimestamp(10_001)! == (0, 10_001))

@@ -27,7 +27,8 @@ func openLog(_ directory: String, _ config: LogConfig = LogConfig(), observer: a
 func makeBatch(first: Int = 0, count: Int = 1, valuePadding: Int = 0, timestamp: Int64 = 1_000) -> ByteBuffer {
     var builder = RecordBatchBuilder(firstTimestamp: timestamp, capacityBytes: 256 + count * (valuePadding + 64))
     for index in 0..<count {
-        builder.append(key: key(first + index), value: value(first + index, padding: valuePadding),
+        builder.append(
+            key: key(first + index), value: value(first + index, padding: valuePadding),
             timestamp: timestamp + Int64(index))
     }
     return builder.finish()
@@ -60,7 +61,8 @@ func append(_ log: PartitionLog, _ batch: ByteBuffer, epoch: Int32 = 0, nowMs: I
 }
 
 func records(_ buffer: ByteBuffer) throws -> [Record] {
-    try buffer.withUnsafeReadableBytes { (bytes) throws(SluiceError) in try RecordBatchReader.records(in: bytes).records }
+    try buffer.withUnsafeReadableBytes { (bytes) throws(SluiceError) in try RecordBatchReader.records(in: bytes).records
+    }
 }
 
 func headers(_ buffer: ByteBuffer) -> [RecordBatchHeader] {

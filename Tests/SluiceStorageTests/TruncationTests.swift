@@ -44,11 +44,15 @@ import Testing
             #expect(log.sizeBytes == Int64(batchBytes * 3))
             let info = try append(log, makeBatch(first: 100, count: 2), epoch: 2)
             #expect(info.firstOffset == 6)
-            #expect(try records(try log.read(from: 6, maxBytes: 1 << 20, maxOffset: 8)).map(\.value) == [value(100), value(101)])
+            #expect(
+                try records(try log.read(from: 6, maxBytes: 1 << 20, maxOffset: 8)).map(\.value) == [
+                    value(100), value(101),
+                ])
             try log.close()
             let reopened = try openLog(directory, LogConfig(segmentBytes: batchBytes * 2, indexIntervalBytes: 0))
             #expect(reopened.logEndOffset == 8)
-            #expect(reopened.leaderEpochCache.entries == [.init(epoch: 1, startOffset: 0), .init(epoch: 2, startOffset: 6)])
+            #expect(
+                reopened.leaderEpochCache.entries == [.init(epoch: 1, startOffset: 0), .init(epoch: 2, startOffset: 6)])
         }
     }
 
