@@ -75,7 +75,7 @@ struct NativeListener: Sendable {
             return (Self.frame(response), false)
         }
         let noResponse: Bool = if case .produce(let produce) = request.body, produce.acks == 0 { true } else { false }
-        let response = await handler.handle(request)
+        let response = await handler.handle(consume request)
         guard noResponse else { return (Self.frame(response), false) }
         // acks=0: no response; on error close the connection so the producer notices (Kafka's behaviour).
         if case .produce(let produce) = response.body,
