@@ -36,7 +36,8 @@ public final class BrokerConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let frames = ByteToMessageHandler(FrameDecoder(maxFrameBytes: responseBytesMax))
                     try channel.pipeline.syncOperations.addHandler(frames)
-                    let matcher = ResponseMatcher(address: address, clientId: clientId, requestTimeout: requestTimeoutAmount)
+                    let matcher = ResponseMatcher(
+                        address: address, clientId: clientId, requestTimeout: requestTimeoutAmount)
                     try channel.pipeline.syncOperations.addHandler(matcher)
                 }
             }
@@ -95,7 +96,8 @@ public final class BrokerConnection: Sendable {
     /// Throws the frame-level error of `response`, if it has one.
     static func checkFrame(_ response: Response, apiName: String, address: BrokerAddress) throws(SluiceError) {
         guard response.errorCode == .none else {
-            let message = response.errorMessage.isEmpty ? "\(apiName) request to \(address) failed" : response.errorMessage
+            let message =
+                response.errorMessage.isEmpty ? "\(apiName) request to \(address) failed" : response.errorMessage
             throw SluiceError(response.errorCode, message)
         }
     }
@@ -103,7 +105,9 @@ public final class BrokerConnection: Sendable {
     /// Maps a channel error to the client's NETWORK_EXCEPTION (a `SluiceError` passes through).
     static func networkError(_ error: any Error, address: BrokerAddress) -> SluiceError {
         if let sluiceError = error as? SluiceError { return sluiceError }
-        if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel || channelError == .alreadyClosed {
+        if let channelError = error as? ChannelError,
+            channelError == .ioOnClosedChannel || channelError == .alreadyClosed
+        {
             return SluiceError(.networkException, "connection to \(address) closed")
         }
         return SluiceError(.networkException, "connection to \(address) failed: \(error)")

@@ -111,9 +111,14 @@ final class ResponseMatcher: ChannelDuplexHandler {
         fail(context: context, error)
     }
 
-    private func complete(_ correlationId: Int32, with result: Result<Response, SluiceError>, context: ChannelHandlerContext) {
+    private func complete(
+        _ correlationId: Int32, with result: Result<Response, SluiceError>, context: ChannelHandlerContext
+    ) {
         guard let entry = pending.removeValue(forKey: correlationId) else {
-            fail(context: context, SluiceError(.networkException, "\(address) sent a response with unknown correlation id \(correlationId)"))
+            fail(
+                context: context,
+                SluiceError(
+                    .networkException, "\(address) sent a response with unknown correlation id \(correlationId)"))
             return
         }
         entry.timeout.cancel()

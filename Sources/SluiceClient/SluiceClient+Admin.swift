@@ -5,7 +5,8 @@ extension SluiceClient {
     /// its code (TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, …) and message.
     public func createTopics(_ topics: [CreatableTopic], timeoutMs: Int32 = 30_000) async throws -> [TopicResult] {
         let connection = try await controllerConnection()
-        let response = try await send(.createTopics(CreateTopicsRequest(topics: topics, timeoutMs: timeoutMs)), on: connection)
+        let response = try await send(
+            .createTopics(CreateTopicsRequest(topics: topics, timeoutMs: timeoutMs)), on: connection)
         guard case .createTopics(let results) = response.body else {
             throw Self.unexpectedBody(response, expected: "CreateTopics")
         }
@@ -16,7 +17,8 @@ extension SluiceClient {
     /// Deletes topics on the controller; one result per topic (UNKNOWN_TOPIC_OR_PARTITION if absent).
     public func deleteTopics(_ names: [String], timeoutMs: Int32 = 30_000) async throws -> [TopicResult] {
         let connection = try await controllerConnection()
-        let response = try await send(.deleteTopics(DeleteTopicsRequest(topics: names, timeoutMs: timeoutMs)), on: connection)
+        let response = try await send(
+            .deleteTopics(DeleteTopicsRequest(topics: names, timeoutMs: timeoutMs)), on: connection)
         guard case .deleteTopics(let results) = response.body else {
             throw Self.unexpectedBody(response, expected: "DeleteTopics")
         }

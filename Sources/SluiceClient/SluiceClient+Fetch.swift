@@ -19,7 +19,12 @@ extension SluiceClient {
         let connection = try await leaderConnection(topic: topic, partition: partition)
         let request = FetchRequest(
             maxWaitMs: maxWaitMs, maxBytes: maxBytes,
-            topics: [FetchTopic(name: topic, partitions: [FetchPartition(partition: partition, fetchOffset: offset, partitionMaxBytes: maxBytes)])])
+            topics: [
+                FetchTopic(
+                    name: topic,
+                    partitions: [FetchPartition(partition: partition, fetchOffset: offset, partitionMaxBytes: maxBytes)]
+                )
+            ])
         let response = try await send(.fetch(request), on: connection)
         let result = try Self.fetchPartitionResponse(in: response, for: topicPartition)
         if Self.meansStaleMetadata(result.errorCode) { cache.invalidate(topic: topic) }
@@ -39,7 +44,8 @@ extension SluiceClient {
         let (groups, failures) = try await groupByLeader(items)
         var results: [Int32: FetchPartitionResponse] = [:]
         for (topicPartition, error) in failures {
-            results[topicPartition.partition] = FetchPartitionResponse(partition: topicPartition.partition, errorCode: error.code)
+            results[topicPartition.partition] = FetchPartitionResponse(
+                partition: topicPartition.partition, errorCode: error.code)
         }
         var requests: [(Result<BrokerConnection, SluiceError>, FetchRequest)] = []
         for (address, group) in groups {
@@ -53,15 +59,22 @@ extension SluiceClient {
                 cache.invalidate(topic: topic)
             }
         }
-        return partitions.map { results[$0.partition] ?? FetchPartitionResponse(partition: $0.partition, errorCode: .unknownServerError) }
+        return partitions.map {
+            results[$0.partition] ?? FetchPartitionResponse(partition: $0.partition, errorCode: .unknownServerError)
+        }
     }
 
     /// Looks up the offset of `topic`-`partition` for a timestamp: `ListOffsetsPartition.earliestTimestamp`
     /// (-2), `.latestTimestamp` (-1, the high watermark), or milliseconds since the epoch.
-    public func listOffsets(topic: String, partition: Int32, timestamp: Int64) async throws -> ListOffsetsPartitionResponse {
+    public func listOffsets(topic: String, partition: Int32, timestamp: Int64) async throws
+        -> ListOffsetsPartitionResponse
+    {
         let connection = try await leaderConnection(topic: topic, partition: partition)
         let request = ListOffsetsRequest(
-            topics: [ListOffsetsTopic(name: topic, partitions: [ListOffsetsPartition(partition: partition, timestamp: timestamp)])])
+            topics: [
+                ListOffsetsTopic(
+                    name: topic, partitions: [ListOffsetsPartition(partition: partition, timestamp: timestamp)])
+            ])
         let response = try await send(.listOffsets(request), on: connection)
         guard case .listOffsets(let offsets) = response.body else {
             throw Self.unexpectedBody(response, expected: "ListOffsets")
@@ -86,7 +99,8 @@ extension SluiceClient {
                     do {
                         let response = try await connection.get().send(.fetch(request))
                         return try partitions.map { partition throws(SluiceError) in
-                            try fetchPartitionResponse(in: response, for: TopicPartition(topic: topic, partition: partition))
+                            try fetchPartitionResponse(
+                                in: response, for: TopicPartition(topic: topic, partition: partition))
                         }
                     } catch {
                         let code = (error as? SluiceError)?.code ?? .networkException

@@ -49,7 +49,9 @@ extension SluiceClient {
         case .topicUnknown:
             throw SluiceError(.unknownTopicOrPartition, "topic '\(topic)' does not exist")
         case .partitionUnknown(let count):
-            throw SluiceError(.unknownTopicOrPartition, "partition \(topic)-\(partition) does not exist (the topic has \(count) partitions)")
+            throw SluiceError(
+                .unknownTopicOrPartition,
+                "partition \(topic)-\(partition) does not exist (the topic has \(count) partitions)")
         case .leaderUnavailable:
             throw SluiceError(.leaderNotAvailable, "partition \(topic)-\(partition) has no leader")
         case .brokerUnknown(let id):

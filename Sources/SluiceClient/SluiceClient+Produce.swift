@@ -30,7 +30,10 @@ extension SluiceClient {
         let body = RequestBody.produce(
             ProduceRequest(
                 acks: acks, timeoutMs: timeoutMs,
-                topics: [ProduceTopicData(name: topic, partitions: [ProducePartitionData(partition: partition, records: batch)])]))
+                topics: [
+                    ProduceTopicData(
+                        name: topic, partitions: [ProducePartitionData(partition: partition, records: batch)])
+                ]))
         let startedAt = ContinuousClock.now
         let completion: InFlightProduce.Completion
         let completed = CompletionFlag()
@@ -115,10 +118,12 @@ extension SluiceClient {
     ) async -> [(TopicPartition, ProducePartitionResponse)] {
         var byTopic: [String: [ProducePartitionData]] = [:]
         for (topicPartition, records) in partitions {
-            byTopic[topicPartition.topic, default: []].append(ProducePartitionData(partition: topicPartition.partition, records: records))
+            byTopic[topicPartition.topic, default: []].append(
+                ProducePartitionData(partition: topicPartition.partition, records: records))
         }
         let request = ProduceRequest(
-            acks: acks, timeoutMs: timeoutMs, topics: byTopic.map { ProduceTopicData(name: $0.key, partitions: $0.value) })
+            acks: acks, timeoutMs: timeoutMs,
+            topics: byTopic.map { ProduceTopicData(name: $0.key, partitions: $0.value) })
         do {
             let connection = try connection.get()
             if acks == 0 {
@@ -130,7 +135,11 @@ extension SluiceClient {
         } catch {
             let failure = error as? SluiceError ?? SluiceError(.networkException, "\(error)")
             return partitions.map {
-                ($0.0, ProducePartitionResponse(partition: $0.0.partition, errorCode: failure.code, errorMessage: failure.message))
+                (
+                    $0.0,
+                    ProducePartitionResponse(
+                        partition: $0.0.partition, errorCode: failure.code, errorMessage: failure.message)
+                )
             }
         }
     }

@@ -44,7 +44,8 @@ struct BatchAccumulator {
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, timestampMs: Int64, partition: Int32
     ) -> Bool {
         let index = Int(partition)
-        let recordBytes = RecordBatchBuilder.estimatedRecordSize(keyBytes: key?.count ?? 0, valueBytes: value?.count ?? 0)
+        let recordBytes = RecordBatchBuilder.estimatedRecordSize(
+            keyBytes: key?.count ?? 0, valueBytes: value?.count ?? 0)
         var didSeal = false
         let wouldOverflow = open[index].map { $0.builder.sizeBytes + recordBytes > batchSizeBytes } ?? false
         if wouldOverflow {
@@ -54,7 +55,8 @@ struct BatchAccumulator {
         if open[index] == nil {
             let capacityBytes = max(batchSizeBytes, recordBytes + RecordBatchHeader.size)
             open[index] = OpenBatch(
-                builder: RecordBatchBuilder(firstTimestamp: timestampMs, capacityBytes: capacityBytes), openedAtMs: timestampMs)
+                builder: RecordBatchBuilder(firstTimestamp: timestampMs, capacityBytes: capacityBytes),
+                openedAtMs: timestampMs)
             openCount += 1
             oldestOpenedAtMs = min(oldestOpenedAtMs ?? timestampMs, timestampMs)
         }

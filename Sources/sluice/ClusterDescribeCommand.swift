@@ -26,7 +26,8 @@ struct ClusterDescribeCommand: AsyncParsableCommand {
             "Brokers: \(cluster.brokers.count)",
         ]
         for broker in cluster.brokers.sorted(by: { $0.nodeId < $1.nodeId }) {
-            let address = broker.host.contains(":") ? "[\(broker.host)]:\(broker.port)" : "\(broker.host):\(broker.port)"
+            let address =
+                broker.host.contains(":") ? "[\(broker.host)]:\(broker.port)" : "\(broker.host):\(broker.port)"
             let role = broker.nodeId == cluster.controllerId ? " (controller)" : ""
             lines.append("  \(broker.nodeId) \(address)\(role)")
         }

@@ -61,7 +61,9 @@ struct ConsoleConsumer {
                 lastRecordAt = ContinuousClock.now
                 continue
             }
-            if let timeoutMs = settings.timeoutMs, ContinuousClock.now - lastRecordAt >= .milliseconds(timeoutMs) { break }
+            if let timeoutMs = settings.timeoutMs, ContinuousClock.now - lastRecordAt >= .milliseconds(timeoutMs) {
+                break
+            }
             let elapsed = ContinuousClock.now - fetchStartedAt
             if elapsed < .milliseconds(maxWaitMs) {
                 try await Task.sleep(for: min(Self.emptyBackoff, .milliseconds(maxWaitMs) - elapsed))
@@ -125,7 +127,8 @@ struct ConsoleConsumer {
         case let code where code.isRetriable:
             return 0  // leader moved or broker busy: the client refreshed metadata; fetch again after the back-off
         case let code:
-            throw SluiceError(code, "fetching \(settings.topic)-\(response.partition) at offset \(positions[index].offset)")
+            throw SluiceError(
+                code, "fetching \(settings.topic)-\(response.partition) at offset \(positions[index].offset)")
         }
     }
 
@@ -155,9 +158,11 @@ struct ConsoleConsumer {
     private mutating func growFetchSize(positionIndex index: Int) throws {
         let current = positions[index].maxBytes
         guard current < Self.partitionFetchBytesMax else {
+            let (partition, offset) = (positions[index].partition, positions[index].offset)
             throw SluiceError(
                 .recordListTooLarge,
-                "a batch at \(settings.topic)-\(positions[index].partition) offset \(positions[index].offset) is larger than \(Self.partitionFetchBytesMax) bytes")
+                "a batch at \(settings.topic)-\(partition) offset \(offset) is larger than "
+                    + "\(Self.partitionFetchBytesMax) bytes")
         }
         positions[index].maxBytes = min(current * 2, Self.partitionFetchBytesMax)
     }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SluiceClient
 import SluiceWire
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The loop behind `sluice produce`: stdin lines → per-partition batches → pipelined Produce
 /// requests (up to 5 in flight) → wait for every answer at end of input.
@@ -33,9 +34,13 @@ struct ConsoleProducer {
 
     init(client: SluiceClient, settings: Settings) async throws {
         let partitionCount = Int32(try await client.partitions(of: settings.topic).count)
-        guard partitionCount > 0 else { throw SluiceError(.unknownTopicOrPartition, "topic '\(settings.topic)' has no partitions") }
+        guard partitionCount > 0 else {
+            throw SluiceError(.unknownTopicOrPartition, "topic '\(settings.topic)' has no partitions")
+        }
         if let partition = settings.partition, partition >= partitionCount {
-            throw SluiceError(.unknownTopicOrPartition, "partition \(settings.topic)-\(partition) does not exist (the topic has \(partitionCount) partitions)")
+            throw SluiceError(
+                .unknownTopicOrPartition,
+                "partition \(settings.topic)-\(partition) does not exist (the topic has \(partitionCount) partitions)")
         }
         self.client = client
         self.settings = settings
@@ -55,13 +60,13 @@ struct ConsoleProducer {
                 guard try input.fill() else { break }
                 appendCompleteLines(from: &input, timestampMs: WallClock.nowMs())
             } else if accumulator.hasOpenBatches {
-                accumulator.sealAll()
+                sealAll()
             } else {
                 // Idle input and nothing open: collect answers now, so errors surface promptly.
                 try await window.drain { _, _ in }
             }
             if let openedAtMs = accumulator.oldestOpenedAtMs, WallClock.nowMs() - openedAtMs >= settings.lingerMs {
-                accumulator.sealAll()
+                sealAll()
             }
             try await sendSealed()
         }
@@ -75,6 +80,13 @@ struct ConsoleProducer {
         if let badLine {
             throw CommandFailure("Error: No key separator found on line number \(badLine.number): '\(badLine.text)'")
         }
+    }
+
+    /// Seals every open batch (linger expired); unkeyed records move on to the next partition, as
+    /// Kafka's sticky partitioner does when it starts a new batch.
+    private mutating func sealAll() {
+        accumulator.sealAll()
+        chooser.batchSealed(partition: chooser.stickyPartition)
     }
 
     /// poll(2) timeout: the rest of the oldest open batch's linger; 0 to check for answers while

@@ -30,7 +30,9 @@ struct InFlightWindow {
     }
 
     /// Handles the answers that already arrived, without waiting.
-    mutating func reapCompleted(_ onAcknowledgement: (InFlightProduce, ProduceAcknowledgement) throws -> Void) async throws {
+    mutating func reapCompleted(_ onAcknowledgement: (InFlightProduce, ProduceAcknowledgement) throws -> Void)
+        async throws
+    {
         while let oldest = requests.first, oldest.isCompleted { try await completeOldest(onAcknowledgement) }
     }
 

@@ -14,7 +14,9 @@ struct PerfCrcCommand: AsyncParsableCommand {
     var totalMegabytes = 2_048
 
     func validate() throws {
-        guard sizeBytes > 0 && sizeBytes <= 1 << 30 else { throw ValidationError("--size-bytes must be between 1 and \(1 << 30)") }
+        guard sizeBytes > 0 && sizeBytes <= 1 << 30 else {
+            throw ValidationError("--size-bytes must be between 1 and \(1 << 30)")
+        }
         guard totalMegabytes > 0 else { throw ValidationError("--total-mb must be at least 1") }
     }
 
@@ -32,9 +34,12 @@ struct PerfCrcCommand: AsyncParsableCommand {
         let portable = bytes.withUnsafeBytes { buffer in
             Self.measure(rounds: rounds) { CRC32C.portableChecksum(buffer, continuing: $0) }
         }
-        let hardwareLabel = CRC32C.usesHardware ? "hardware (SSE4.2)" : "hardware (not available on this CPU; portable used)"
-        try StandardOutput.print("CRC32C \(hardwareLabel): \(Self.line(hardware, rounds: rounds, sizeBytes: sizeBytes))")
-        try StandardOutput.print("CRC32C portable (slicing-by-8): \(Self.line(portable, rounds: rounds, sizeBytes: sizeBytes))")
+        let hardwareLabel =
+            CRC32C.usesHardware ? "hardware (SSE4.2)" : "hardware (not available on this CPU; portable used)"
+        try StandardOutput.print(
+            "CRC32C \(hardwareLabel): \(Self.line(hardware, rounds: rounds, sizeBytes: sizeBytes))")
+        try StandardOutput.print(
+            "CRC32C portable (slicing-by-8): \(Self.line(portable, rounds: rounds, sizeBytes: sizeBytes))")
     }
 
     /// Runs `checksum` `rounds` times, chaining the CRC so no call can be skipped; returns seconds.
@@ -51,6 +56,7 @@ struct PerfCrcCommand: AsyncParsableCommand {
         let megabytes = Double(rounds) * Double(sizeBytes) / (1024 * 1024)
         let rate = megabytes / max(result.seconds, 1e-9)
         return "\(FixedPointFormat.format(rate, decimals: 1)) MB/s "
-            + "(\(FixedPointFormat.format(megabytes, decimals: 0)) MiB in \(sizeBytes)-byte buffers, crc \(String(result.crc, radix: 16)))"
+            + "(\(FixedPointFormat.format(megabytes, decimals: 0)) MiB in \(sizeBytes)-byte buffers, "
+            + "crc \(String(result.crc, radix: 16)))"
     }
 }

@@ -4,7 +4,8 @@ import SluiceClient
 /// `sluice perf produce`: Kafka's `kafka-producer-perf-test` for Sluice — same options, same output.
 struct PerfProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "produce", abstract: "Produce generated records as fast as allowed and report throughput and latency.")
+        commandName: "produce",
+        abstract: "Produce generated records as fast as allowed and report throughput and latency.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -17,7 +18,8 @@ struct PerfProduceCommand: AsyncParsableCommand {
     @Option(name: .customLong("record-size"), help: "Bytes per record value.")
     var recordSize: Int
 
-    @Option(help: "Records per second at most; -1 for no limit.")
+    // .unconditional: `--throughput -1` (Kafka's spelling of "no limit") must not read as an option.
+    @Option(parsing: .unconditional, help: "Records per second at most; -1 for no limit.")
     var throughput: Double = -1
 
     @Option(

@@ -25,7 +25,9 @@ struct PerfStats {
     }
 
     /// Records one acknowledged batch; returns the window line when one is due.
-    mutating func record(latency: Duration, records: Int, bytes recordBytes: Int, now: ContinuousClock.Instant) -> String? {
+    mutating func record(latency: Duration, records: Int, bytes recordBytes: Int, now: ContinuousClock.Instant)
+        -> String?
+    {
         precondition(records > 0, "a batch has records")
         // Whole milliseconds, as Kafka's `(int) (now - start)` with currentTimeMillis.
         let latencyMs = Int(latency / .milliseconds(1))
@@ -68,7 +70,8 @@ struct PerfStats {
             + "(\(FixedPointFormat.format(megabytesPerSecond, decimals: 2)) MB/sec), "
             + "\(FixedPointFormat.format(averageMs, decimals: 2)) ms avg latency, "
             + "\(FixedPointFormat.format(Double(maxLatencyMs), decimals: 2)) ms max latency, "
-            + "\(percentiles[0]) ms 50th, \(percentiles[1]) ms 95th, \(percentiles[2]) ms 99th, \(percentiles[3]) ms 99.9th."
+            + "\(percentiles[0]) ms 50th, \(percentiles[1]) ms 95th, "
+            + "\(percentiles[2]) ms 99th, \(percentiles[3]) ms 99.9th."
     }
 
     /// Percentiles over records as Kafka computes them: sort, then take the element at index

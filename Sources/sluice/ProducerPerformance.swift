@@ -24,13 +24,17 @@ struct ProducerPerformance {
 
     init(client: SluiceClient, settings: Settings) async throws {
         let partitionCount = Int32(try await client.partitions(of: settings.topic).count)
-        guard partitionCount > 0 else { throw SluiceError(.unknownTopicOrPartition, "topic '\(settings.topic)' has no partitions") }
+        guard partitionCount > 0 else {
+            throw SluiceError(.unknownTopicOrPartition, "topic '\(settings.topic)' has no partitions")
+        }
         self.client = client
         self.settings = settings
         self.reporter = PerfReporter(recordSize: settings.recordSize, startedAt: .now)
-        self.accumulator = BatchAccumulator(partitionCount: partitionCount, batchSizeBytes: settings.properties.batchSizeBytes)
+        self.accumulator = BatchAccumulator(
+            partitionCount: partitionCount, batchSizeBytes: settings.properties.batchSizeBytes)
         self.chooser = PartitionChooser(
-            mode: .automatic, partitionCount: partitionCount, firstStickyPartition: Int32.random(in: 0..<partitionCount))
+            mode: .automatic, partitionCount: partitionCount, firstStickyPartition: Int32.random(in: 0..<partitionCount)
+        )
     }
 
     /// Sends every record, waits for every answer, prints progress and the final line to stdout.

@@ -22,7 +22,8 @@ struct ProducerProperties {
                 acks = try AcksParser.parse(value, option: "acks")
             case "batch.size":
                 guard let bytes = Int(value), bytes >= 1024, bytes <= 64 << 20 else {
-                    throw ValidationError("batch.size must be a number of bytes between 1024 and \(64 << 20), not '\(value)'")
+                    throw ValidationError(
+                        "batch.size must be a number of bytes between 1024 and \(64 << 20), not '\(value)'")
                 }
                 batchSizeBytes = bytes
             case "linger.ms":
@@ -33,8 +34,8 @@ struct ProducerProperties {
             case "bootstrap.servers":
                 bootstrapServers = value
             default:
-                throw ValidationError(
-                    "unknown producer property '\(key)' (perf produce understands \(Self.recognizedKeys.joined(separator: ", ")))")
+                let known = Self.recognizedKeys.joined(separator: ", ")
+                throw ValidationError("unknown producer property '\(key)' (perf produce understands \(known))")
             }
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads stdin in large chunks with read(2) and hands out whole lines (without their `\n`) as byte
@@ -53,7 +53,9 @@ struct StandardInputReader {
         guard !isAtEnd else { return false }
         compact()
         if end == buffer.count {
-            guard buffer.count < lineBytesMax else { throw .lineTooLong(lineNumber: lineCount + 1, limit: lineBytesMax) }
+            guard buffer.count < lineBytesMax else {
+                throw .lineTooLong(lineNumber: lineCount + 1, limit: lineBytesMax)
+            }
             buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, lineBytesMax - buffer.count)))
         }
         while true {

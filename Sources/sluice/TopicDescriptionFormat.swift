@@ -8,7 +8,8 @@ enum TopicDescriptionFormat {
         let replicationFactor = topic.partitions.first?.replicas.count ?? 0
         let configs = topic.configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         var lines = [
-            "Topic: \(topic.name)\tPartitionCount: \(topic.partitions.count)\tReplicationFactor: \(replicationFactor)\tConfigs: \(configs)"
+            "Topic: \(topic.name)\tPartitionCount: \(topic.partitions.count)"
+                + "\tReplicationFactor: \(replicationFactor)\tConfigs: \(configs)"
         ]
         for partition in topic.partitions.sorted(by: { $0.partition < $1.partition }) {
             lines.append(line(for: partition, topic: topic.name))

@@ -14,7 +14,9 @@ struct TopicsCreateCommand: AsyncParsableCommand {
     @Option(help: "Number of partitions (default: the broker's num.partitions).")
     var partitions: Int32?
 
-    @Option(name: .customLong("replication-factor"), help: "Replicas per partition (default: the broker's default.replication.factor).")
+    @Option(
+        name: .customLong("replication-factor"),
+        help: "Replicas per partition (default: the broker's default.replication.factor).")
     var replicationFactor: Int32?
 
     @Option(name: .customLong("config"), help: "A topic config override key=value; repeat for several.")
@@ -24,7 +26,9 @@ struct TopicsCreateCommand: AsyncParsableCommand {
     var ifNotExists = false
 
     func validate() throws {
-        if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1, not \(partitions)") }
+        if let partitions, partitions < 1 {
+            throw ValidationError("--partitions must be at least 1, not \(partitions)")
+        }
         if let replicationFactor, replicationFactor < 1 {
             throw ValidationError("--replication-factor must be at least 1, not \(replicationFactor)")
         }
