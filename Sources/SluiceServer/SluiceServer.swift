@@ -48,10 +48,11 @@ public struct SluiceServer: Service {
             tasks.addTask { await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native) }
             tasks.addTask { try await app.runService() }
             tasks.addTask { try await maintenance(handler.replicaManager) }
-            tasks.addTask { await watchdog() }
+            let watchdogTask = scheduleWatchdog(on: group)
             try? await gracefulShutdown()
             notifier.stopping()
             events.brokerStopping(brokerId: brokerId, reason: "shutdown requested (signal)")
+            watchdogTask?.cancel()
             try? await native.channel.close()
             tasks.cancelAll()
         }
@@ -118,16 +119,22 @@ public struct SluiceServer: Service {
             try await Task.sleep(for: .seconds(1))
             tick += 1
             replicaManager.runMaintenance(retention: tick % retentionEvery == 0)
+            if tick % 5 == 0 {
+                notifier.status("broker \(brokerId): leading \(replicaManager.leaderPartitionCount) partition(s), "
+                    + "following 0, metadata \(config.metadataStore)")
+            }
         }
     }
 
-    /// Pings systemd's watchdog at half its interval from a task of the running server.
-    private func watchdog() async {
-        guard let interval = notifier.watchdogInterval else { return }
-        while !Task.isCancelled {
-            notifier.watchdogPing()
-            try? await Task.sleep(for: interval)
-        }
+    /// Pings systemd's watchdog at half its interval from an event loop that serves connections, so a
+    /// wedged loop misses the ping and systemd restarts the broker.
+    private func scheduleWatchdog(on group: any EventLoopGroup) -> RepeatedTask? {
+        guard let interval = notifier.watchdogInterval else { return nil }
+        let notifier = self.notifier
+        return group.next().scheduleRepeatedTask(
+            initialDelay: .zero, delay: .nanoseconds(Int64(interval.components.seconds) * 1_000_000_000
+                + interval.components.attoseconds / 1_000_000_000)
+        ) { _ in notifier.watchdogPing() }
     }
 }
 
