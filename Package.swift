@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "sluiced", targets: ["sluiced"]),
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "SluiceClient", targets: ["SluiceClient"]),
+        .library(name: "SluiceProducer", targets: ["SluiceProducer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -70,6 +71,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SluiceProducer",
+            dependencies: [
+                "SluiceClient", "SluiceWire", "SluiceConfig", "SluiceObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SluiceCluster",
             dependencies: [
                 "SluiceWire", "SluiceObservability",
@@ -90,6 +100,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceBroker", "SluiceCluster", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceConfig",
+                "SluiceProducer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -110,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceClient", "SluiceWire", "SluiceStorage",
+                "SluiceClient", "SluiceWire", "SluiceStorage", "SluiceProducer", "SluiceConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -121,6 +132,10 @@ let package = Package(
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability"]),
-        .testTarget(name: "SluiceIntegrationTests", dependencies: ["SluiceClient", "SluiceWire"]),
+        .testTarget(name: "SluiceProducerTests", dependencies: ["SluiceProducer", "SluiceWire", "SluiceObservability"]),
+        .testTarget(name: "SluiceBrokerTests", dependencies: ["SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability"]),
+        .testTarget(
+            name: "SluiceIntegrationTests",
+            dependencies: ["SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability"]),
     ]
 )
