@@ -9,6 +9,8 @@ public final class BrokerRequestHandler: Sendable {
     let store: any MetadataStore
     let defaults: TopicDefaults
     let logger: Logger
+    /// Producer ids for InitProducerId, reserved in blocks from `store`.
+    let producerIds: ProducerIdManager
 
     /// Broker-wide defaults for topics created without explicit values.
     public struct TopicDefaults: Sendable {
@@ -27,6 +29,7 @@ public final class BrokerRequestHandler: Sendable {
         self.store = store
         self.defaults = defaults
         self.logger = logger
+        self.producerIds = ProducerIdManager(store: store)
     }
 
     /// Loads metadata and hosts every partition assigned here (running log recovery). Call once at start.
@@ -63,10 +66,8 @@ public final class BrokerRequestHandler: Sendable {
             responseBody = .describeTopics(await describeTopics(describe))
         case .offsetForLeaderEpoch(let request):
             responseBody = .offsetForLeaderEpoch(replicaManager.offsetForLeaderEpoch(request))
-        case .initProducerId:
-            return Response(
-                correlationId: correlationId, errorCode: .unsupportedVersion,
-                errorMessage: "InitProducerId arrives with idempotent producers (not in this build)", body: .none)
+        case .initProducerId(let request):
+            responseBody = .initProducerId(await initProducerId(request))
         }
         return Response(correlationId: correlationId, body: responseBody)
     }

@@ -8,7 +8,9 @@ import Synchronization
 /// One partition replica on this broker: its log, its replication state and its metrics.
 ///
 /// The produce path calls `appendAsLeader` synchronously on the request's task: one lock for the
-/// replica state check, the log's own lock for the write, no actor hop and no per-record work.
+/// replica state check, the CRC pass outside any lock, then the producer lock (idempotence check, append,
+/// producer-state update as one step) around the log's own lock for the write; no actor hop and no
+/// per-record work. Lock order: `producerSnapshots` → `producerState` → the log's locks.
 public final class Partition: Sendable {
     public let topicPartition: TopicPartition
     public let log: PartitionLog
@@ -20,12 +22,19 @@ public final class Partition: Sendable {
     let highWatermarkAdvanced = AsyncSignal()
     /// The broker-wide signal for fetches waiting on any partition.
     let dataArrived: AsyncSignal
+    /// Idempotent producers' state; held across check + append + update of every leader append.
+    let producerState = Mutex(ProducerStateManager())
+    /// Offset of the newest producer snapshot on disk (-1: none); held by snapshot writers and reloads.
+    let producerSnapshots = Mutex<Int64>(-1)
+    /// `producer_fenced` goes here.
+    let events: EventEmitter
 
     init(
         topicPartition: TopicPartition, log: PartitionLog, state: ReplicaState, localBrokerId: Int32,
-        minInsyncReplicas: Int, metrics: PartitionMetrics, dataArrived: AsyncSignal
+        minInsyncReplicas: Int, metrics: PartitionMetrics, dataArrived: AsyncSignal, events: EventEmitter
     ) {
         self.dataArrived = dataArrived
+        self.events = events
         self.topicPartition = topicPartition
         self.log = log
         self.localBrokerId = localBrokerId
@@ -41,11 +50,14 @@ public final class Partition: Sendable {
     var replicas: [Int32] { replicaState.withLock { $0.replicas } }
     var leader: Int32 { replicaState.withLock { $0.leader } }
 
-    /// Appends batches as received (validated, stamped in place) if this broker leads the partition.
+    /// Appends batches as received (validated, stamped in place) if this broker leads the partition;
+    /// idempotent producers' batches are checked first (duplicates answered, gaps and fenced epochs refused).
     ///
     /// acks=all with ISR smaller than `min.insync.replicas` is refused before the append
     /// (NOT_ENOUGH_REPLICAS), as Kafka does.
-    func appendAsLeader(_ batches: inout ByteBuffer, acks: Int16, nowMs: Int64) throws(SluiceError) -> AppendInfo {
+    func appendAsLeader(
+        _ batches: inout ByteBuffer, acks: Int16, nowMs: Int64
+    ) throws(SluiceError) -> LeaderAppendResult {
         let (leaderEpoch, isrSize) = try replicaState.withLock { state throws(SluiceError) -> (Int32, Int) in
             guard state.leader == localBrokerId else {
                 throw SluiceError(.notLeaderOrFollower, "broker \(localBrokerId) is not the leader of \(topicPartition)")
@@ -57,12 +69,13 @@ public final class Partition: Sendable {
                 .notEnoughReplicas,
                 "\(topicPartition) has \(isrSize) in-sync replicas, min.insync.replicas is \(minInsyncReplicas)")
         }
-        let info: AppendInfo
-        do { info = try log.appendAsLeader(&batches, leaderEpoch: leaderEpoch, nowMs: nowMs) } catch {
+        let validated: ValidatedBatches
+        do { validated = try log.validateForAppend(batches) } catch {
             throw SluiceError(error.errorCode, "\(topicPartition): \(error)")
         }
+        let result = try appendValidated(&batches, validated: validated, leaderEpoch: leaderEpoch, nowMs: nowMs)
         maybeIncrementHighWatermark()
-        return info
+        return result
     }
 
     /// Recomputes HW from the ISR's log end offsets; signals waiters when it moved.

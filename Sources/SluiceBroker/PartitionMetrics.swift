@@ -5,12 +5,15 @@ import SluiceObservability
 struct PartitionMetrics: Sendable {
     let gauges: PartitionGauges
     let counters: TopicCounters
+    /// `sluice_broker_duplicate_batches_total`, `sluice_broker_out_of_order_sequence_total`.
+    let producerCounters: BrokerMetrics.ProducerStateCounters
     private let metrics: BrokerMetrics
 
     init(metrics: BrokerMetrics, topicPartition: TopicPartition) {
         self.metrics = metrics
         self.gauges = metrics.partition(topic: topicPartition.topic, partition: topicPartition.partition)
         self.counters = metrics.topic(topicPartition.topic)
+        self.producerCounters = metrics.producerStateCounters(topic: topicPartition.topic)
     }
 
     func update(

@@ -57,12 +57,15 @@ extension ReplicaManager {
             return (response, nil)
         }
         do {
-            let info = try hosted.appendAsLeader(&records, acks: acks, nowMs: nowMs)
-            hosted.metrics.recordsAppended(count: Int64(info.recordCount), bytes: Int64(info.bytes))
+            let result = try hosted.appendAsLeader(&records, acks: acks, nowMs: nowMs)
+            if case .appended(let info) = result {
+                hosted.metrics.recordsAppended(count: Int64(info.recordCount), bytes: Int64(info.bytes))
+            }
+            // A duplicate answers its original offset with no error, and acks=all waits for it like the original.
             let response = ProducePartitionResponse(
-                partition: topicPartition.partition, baseOffset: info.firstOffset, logAppendTimeMs: -1,
+                partition: topicPartition.partition, baseOffset: result.firstOffset, logAppendTimeMs: -1,
                 logStartOffset: hosted.log.logStartOffset)
-            return (response, (info.lastOffset + 1, hosted))
+            return (response, (result.lastOffset + 1, hosted))
         } catch {
             if error.code == .notEnoughReplicas { hosted.metrics.counters.recordNotEnoughReplicas() }
             let response = ProducePartitionResponse(

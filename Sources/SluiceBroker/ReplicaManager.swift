@@ -19,16 +19,22 @@ public final class ReplicaManager: Sendable {
     let events: EventEmitter
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// `producer.id.expiration.ms`: an idempotent producer idle this long is forgotten by the maintenance pass.
+    let producerIdExpirationMs: Int64
     private let partitions = Mutex<[TopicPartition: Partition]>([:])
     /// Signalled when any partition's HW advances: wakes long-polling fetches.
     let dataArrived = AsyncSignal()
     /// acks=all requests parked until HW passes their batches (`sluice_broker_produce_purgatory_size`).
     let purgatorySize = Atomic<Int>(0)
 
+    /// `producerIdExpirationMs` is `producer.id.expiration.ms` (Kafka's default: one day).
     public init(
         brokerId: Int32, logDirectory: String, logConfig: LogConfig, minInsyncReplicas: Int, metrics: BrokerMetrics,
-        events: EventEmitter, logger: Logger, clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs
+        events: EventEmitter, logger: Logger, clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs,
+        producerIdExpirationMs: Int64 = ReplicaManager.defaultProducerIdExpirationMs
     ) {
+        precondition(producerIdExpirationMs >= 0, "producer.id.expiration.ms must not be negative")
+        self.producerIdExpirationMs = producerIdExpirationMs
         self.brokerId = brokerId
         self.logDirectory = logDirectory
         self.baseLogConfig = logConfig
@@ -71,7 +77,8 @@ public final class ReplicaManager: Sendable {
                 topicPartition: topicPartition, log: log, state: replicaState, localBrokerId: brokerId,
                 minInsyncReplicas: topicConfig.minInsyncReplicas(base: defaultMinInsyncReplicas),
                 metrics: PartitionMetrics(metrics: metrics, topicPartition: topicPartition),
-                dataArrived: dataArrived)
+                dataArrived: dataArrived, events: events)
+            try loadProducerState(hosted)
             hosted.maybeIncrementHighWatermark()
             partitions.withLock { $0[topicPartition] = hosted }
         }
@@ -113,14 +120,16 @@ public final class ReplicaManager: Sendable {
         metrics.setUnderMinISRPartitions(led.filter { $0.isr.count < $0.minInsyncReplicas }.count)
     }
 
-    /// Periodic work: retention, time-based flushes, HW checkpoints. Called by the server's maintenance loop.
+    /// Periodic work: retention, time-based flushes, HW checkpoints, producer snapshots (after a roll or flush)
+    /// and producer id expiry. Called by the server's maintenance loop.
     public func runMaintenance(retention: Bool) {
         let now = clock()
         for partition in partitions.withLock({ Array($0.values) }) {
             do {
                 if retention { _ = try partition.log.applyRetention(nowMs: now) }
-                _ = try partition.log.flushIfDue(nowMs: now)
+                let flushed = try partition.log.flushIfDue(nowMs: now)
                 try partition.log.checkpointHighWatermark()
+                try maintainProducerState(partition, flushed: flushed, nowMs: now)
             } catch {
                 logger.error("maintenance of \(partition.topicPartition) failed: \(error)",
                              metadata: ["sluice.topic": "\(partition.topicPartition.topic)"])
@@ -129,13 +138,18 @@ public final class ReplicaManager: Sendable {
         }
     }
 
-    /// Flushes and closes every log (clean shutdown: the next start skips full recovery).
+    /// Snapshots producer state, flushes and closes every log (clean shutdown: the next start skips full
+    /// recovery and replays no producer batches).
     public func shutdown() {
         let all = partitions.withLock { all -> [Partition] in
             defer { all.removeAll() }
             return Array(all.values)
         }
         for partition in all {
+            // A failed snapshot costs a longer replay at the next start, not the clean close.
+            do { try partition.snapshotProducerState(force: true) } catch {
+                logger.error("producer snapshot of \(partition.topicPartition) failed: \(error)")
+            }
             do { try partition.log.close() } catch {
                 logger.error("closing \(partition.topicPartition) failed: \(error)")
             }

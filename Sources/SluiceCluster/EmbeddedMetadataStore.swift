@@ -13,6 +13,8 @@ public actor EmbeddedMetadataStore: MetadataStore {
         var version: Int
         var clusterId: String
         var topics: [TopicState]
+        /// The first producer id not yet handed out; absent in files written before producer ids existed.
+        var nextProducerId: Int64?
     }
 
     public nonisolated let description: String
@@ -20,6 +22,8 @@ public actor EmbeddedMetadataStore: MetadataStore {
     private let clusterId: String
     private var brokers: [BrokerInfo] = []
     private var topics: [String: TopicState]
+    /// The first producer id not yet reserved by `allocateProducerIds` (persisted before it moves).
+    private var nextProducerId: Int64
 
     /// Opens (or creates) the store in `directory`; a file that exists but cannot be parsed is an error,
     /// never silently replaced, and so is a file written for another `cluster.id`.
@@ -27,11 +31,13 @@ public actor EmbeddedMetadataStore: MetadataStore {
         self.path = directory + "/" + Self.fileName
         self.clusterId = clusterId
         self.description = "embedded:" + directory
-        self.topics = try Self.load(path: path, clusterId: clusterId)
+        let contents = try Self.load(path: path, clusterId: clusterId)
+        self.topics = Dictionary(uniqueKeysWithValues: (contents?.topics ?? []).map { ($0.name, $0) })
+        self.nextProducerId = contents?.nextProducerId ?? 0
     }
 
-    private static func load(path: String, clusterId: String) throws(MetadataError) -> [String: TopicState] {
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+    private static func load(path: String, clusterId: String) throws(MetadataError) -> FileContents? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unavailable("cannot read \(path): \(error.localizedDescription)")
@@ -43,7 +49,10 @@ public actor EmbeddedMetadataStore: MetadataStore {
         guard contents.clusterId == clusterId else {
             throw .corrupt("\(path) belongs to cluster '\(contents.clusterId)', not cluster.id '\(clusterId)'")
         }
-        return Dictionary(uniqueKeysWithValues: contents.topics.map { ($0.name, $0) })
+        guard (contents.nextProducerId ?? 0) >= 0 else {
+            throw .corrupt("\(path) has a negative nextProducerId \(contents.nextProducerId ?? 0)")
+        }
+        return contents
     }
 
     public func registerBroker(_ broker: BrokerInfo) throws(MetadataError) {
@@ -86,9 +95,23 @@ public actor EmbeddedMetadataStore: MetadataStore {
         topics = next
     }
 
+    /// Reserves `count` ids from `nextProducerId`, persisting the new high mark before answering.
+    public func allocateProducerIds(count: Int) throws(MetadataError) -> Range<Int64> {
+        precondition(count >= 1, "a producer id block holds at least one id")
+        let first = nextProducerId
+        let (end, overflow) = first.addingReportingOverflow(Int64(count))
+        guard !overflow else { throw .unavailable("producer ids exhausted at \(first)") }
+        try persist(topics, nextProducerId: end)
+        nextProducerId = end
+        assert(first < end)
+        return first..<end
+    }
+
     /// Writes the file atomically: a reader (or a crash) sees the old file or the new one, never a mix.
-    private func persist(_ next: [String: TopicState]) throws(MetadataError) {
-        let contents = FileContents(version: 1, clusterId: clusterId, topics: next.values.sorted { $0.name < $1.name })
+    private func persist(_ next: [String: TopicState], nextProducerId: Int64? = nil) throws(MetadataError) {
+        let contents = FileContents(
+            version: 1, clusterId: clusterId, topics: next.values.sorted { $0.name < $1.name },
+            nextProducerId: nextProducerId ?? self.nextProducerId)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {

@@ -23,6 +23,11 @@ public protocol MetadataStore: Sendable {
 
     /// Replaces one partition's state if its leader epoch is still `expectedLeaderEpoch` (CAS).
     func updatePartition(topic: String, state: PartitionState, expectedLeaderEpoch: Int32) async throws(MetadataError)
+
+    /// Reserves the next `count` producer ids (Kafka's producer id block, KIP-730) and returns them. The
+    /// reservation is durable before this returns: no later call — from any broker, after any restart — gets an
+    /// id of a returned range again. Ids start at 0 and only grow; unused ids of a block are simply skipped.
+    func allocateProducerIds(count: Int) async throws(MetadataError) -> Range<Int64>
 }
 
 /// Why a metadata operation failed.

@@ -29,6 +29,8 @@ extension BrokerMetrics {
             }
             let created = TopicCounters(registry: registry, topic: topic)
             counters[topic] = created
+            // The idempotence series start at zero with the topic, so rates and absence alerts work at once.
+            _ = producerStateCounters(topic: topic)
             return created
         }
     }
@@ -37,6 +39,7 @@ extension BrokerMetrics {
     public func removeTopic(_ topic: String) {
         let counters = topics.withLock { $0.removeValue(forKey: topic) }
         counters?.all.forEach(registry.unregisterCounter)
+        if counters != nil { producerStateCounters(topic: topic).all.forEach(registry.unregisterCounter) }
         let gauges = partitions.withLock { all -> [PartitionGauges] in
             let matching = all.filter { $0.key.topic == topic }
             for key in matching.keys {

@@ -20,6 +20,7 @@ public final class BrokerMetrics: Sendable {
         .brokerProducePurgatorySize, .brokerProduceRequests, .brokerProduceLatency,
         .brokerFetchRequests, .brokerFetchLatency,
         .brokerRecordsIn, .brokerBytesIn, .brokerBytesOut, .brokerNotEnoughReplicas,
+        .brokerDuplicateBatches, .brokerOutOfOrderSequence,
         .logFlush,
         .buildInfo, .processCPUSeconds, .processResidentMemory, .processOpenFDs, .processStartTime,
     ]

@@ -106,6 +106,19 @@ extension MetricDefinition {
         "Produce requests with acks=all refused or failed because the ISR was smaller than min.insync.replicas."
     )
 
+    /// `sluice_broker_duplicate_batches_total{topic}`: idempotent retries answered with their original offset.
+    public static let brokerDuplicateBatches = topicCounter(
+        "sluice_broker_duplicate_batches_total",
+        "Idempotent producer batches recognised as duplicates (same producer, epoch and sequences as one of the "
+            + "last 5) and answered with their original offset without being appended."
+    )
+    /// `sluice_broker_out_of_order_sequence_total{topic}`: batches refused with OUT_OF_ORDER_SEQUENCE_NUMBER.
+    public static let brokerOutOfOrderSequence = topicCounter(
+        "sluice_broker_out_of_order_sequence_total",
+        "Idempotent producer batches refused with OUT_OF_ORDER_SEQUENCE_NUMBER because their sequence did not "
+            + "continue the producer's last one (a gap, or a new epoch not starting at 0)."
+    )
+
     // MARK: Storage
 
     /// `sluice_log_flush_seconds`: fsync durations.

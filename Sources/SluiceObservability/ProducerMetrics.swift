@@ -1,12 +1,87 @@
 import Prometheus
+import Synchronization
 
 /// The producer's metrics (observability.md, "Producer"), declared with help text on a registry that the
 /// embedding program exposes — `sluiced` shares the broker's, so `/metrics` shows the gateway's producer.
+///
+/// Hot paths keep handles: ``partition(topic:partition:)``, ``topic(_:)`` and ``broker(_:)`` are called
+/// once when a partition, topic or connection appears and return objects whose updates need no label
+/// lookup. The unlabelled metrics and `sluice_producer_batches_sent_total{reason}` (all four reasons) exist
+/// at zero from `init`, so rates and absence alerts work before the first batch.
+///
+/// One `ProducerMetrics` per registry and producer: a second one on the same registry shares (and
+/// overwrites) the same series.
 public final class ProducerMetrics: Sendable {
+    /// Every metric this type declares, for tests and for checking dashboards against real names.
+    public static let definitions: [MetricDefinition] = [
+        .producerAccumulatorBatches, .producerAccumulatorRecords, .producerAccumulatorBytes,
+        .producerBufferAvailableBytes, .producerBufferWait, .producerLingerWait,
+        .producerBatchesSent, .producerBatchSizeBytes, .producerBatchRecords,
+        .producerRecordsSent, .producerRecordErrors, .producerRecordRetries,
+        .producerRequestLatency, .producerInFlightRequests, .producerDeliveryLatency,
+    ]
+
+    /// Bounds of `sluice_producer_batch_size_bytes`: 64 B to 16 MiB in ×4 steps (10 bounds), covering a
+    /// one-record batch up to a large `batch.size` or `max.request.size`.
+    public static let batchSizeBuckets: [Double] = geometricBuckets(from: 64, to: 16 * 1_024 * 1_024, factor: 4)
+    /// Bounds of `sluice_producer_batch_records`: 1 to 65,536 records in ×4 steps (9 bounds).
+    public static let batchRecordsBuckets: [Double] = geometricBuckets(from: 1, to: 65_536, factor: 4)
+
+    /// The registry everything is declared on (shared with `BrokerMetrics` in `sluiced`).
     public let registry: PrometheusCollectorRegistry
+
+    let accumulatorBytes: Gauge
+    let bufferAvailableBytes: Gauge
+    let bufferWait: DurationHistogram
+    let lingerWait: DurationHistogram
+    let batchesSent: [BatchSendReason: Prometheus.Counter]
+    let batchSizeBytes: ValueHistogram
+    let batchRecords: ValueHistogram
+    let deliveryLatency: DurationHistogram
+    let partitions = Mutex<[PartitionKey: ProducerPartitionGauges]>([:])
+    let topics = Mutex<[String: ProducerTopicCounters]>([:])
+    let brokers = Mutex<[Int32: ProducerBrokerMetrics]>([:])
+
+    struct PartitionKey: Hashable {
+        var topic: String
+        var partition: Int32
+    }
 
     /// Declares every producer metric on `registry` (zero-valued, known labels registered).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        self.accumulatorBytes = registry.makeGauge(.producerAccumulatorBytes)
+        self.bufferAvailableBytes = registry.makeGauge(.producerBufferAvailableBytes)
+        self.bufferWait = registry.makeDurationHistogram(.producerBufferWait)
+        self.lingerWait = registry.makeDurationHistogram(.producerLingerWait)
+        var sent: [BatchSendReason: Prometheus.Counter] = [:]
+        for reason in BatchSendReason.allCases {
+            sent[reason] = registry.makeCounter(.producerBatchesSent, labelValues: [reason.rawValue])
+        }
+        self.batchesSent = sent
+        self.batchSizeBytes = Self.makeValueHistogram(registry, .producerBatchSizeBytes, buckets: Self.batchSizeBuckets)
+        self.batchRecords = Self.makeValueHistogram(registry, .producerBatchRecords, buckets: Self.batchRecordsBuckets)
+        self.deliveryLatency = registry.makeDurationHistogram(.producerDeliveryLatency)
+        assert(batchesSent.count == BatchSendReason.allCases.count)
+    }
+
+    /// The whole registry in Prometheus text format 0.0.4, for a program that embeds the producer without a
+    /// broker. (`sluiced` emits through `BrokerMetrics`, which shares the registry.)
+    public func emit() -> String {
+        registry.emitToString()
+    }
+
+    /// `first`, `first × factor`, … up to and including `last`.
+    static func geometricBuckets(from first: Double, to last: Double, factor: Double) -> [Double] {
+        precondition(first > 0, "geometric buckets from \(first)")
+        precondition(factor > 1, "geometric buckets by factor \(factor)")
+        var bounds: [Double] = []
+        var bound = first
+        while bound <= last {
+            bounds.append(bound)
+            bound *= factor
+        }
+        assert(bounds.last == last, "\(last) is not \(first) × \(factor)^n")
+        return bounds
     }
 }

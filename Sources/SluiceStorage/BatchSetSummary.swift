@@ -12,6 +12,8 @@ struct BatchSetSummary: Sendable, Hashable {
     var firstBaseOffset: Int64 = 0
     /// The last batch's last offset as sent.
     var lastOffsetAsSent: Int64 = 0
+    /// Batches with a producer id (`producerId >= 0`): the idempotent producer's, checked by the broker.
+    var producerBatchCount = 0
 
     /// Validates every batch in `bytes` (all of it must be whole batches). With `contiguousOffsets`
     /// (follower appends), each batch must start where the previous one ended.
@@ -46,5 +48,6 @@ struct BatchSetSummary: Sendable, Hashable {
         totalBytes += header.totalSize
         maxTimestamp = max(maxTimestamp, header.maxTimestamp)
         lastOffsetAsSent = header.lastOffset
+        if header.producerId >= 0 { producerBatchCount += 1 }
     }
 }

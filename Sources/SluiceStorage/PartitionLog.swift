@@ -11,8 +11,9 @@ import Synchronization
 /// are stored as the producer encoded them: validated (CRC-32C) once, stamped in place, never decoded.
 ///
 /// Files in `directory` (`<log.dirs>/<topic>-<partition>`): `<base offset, 20 digits>.log|.index|.timeindex`,
-/// `high-watermark-checkpoint`, `recovery-point-offset-checkpoint`, `leader-epoch-checkpoint`, and
-/// `clean-shutdown` between a clean `close()` and the next open.
+/// `high-watermark-checkpoint`, `recovery-point-offset-checkpoint`, `leader-epoch-checkpoint`,
+/// `clean-shutdown` between a clean `close()` and the next open, and `<offset, 20 digits>.snapshot` producer-state
+/// snapshots (written and read by the broker through `writeProducerSnapshot` and friends).
 public final class PartitionLog: Sendable {
     /// The partition directory, `<log.dirs>/<topic>-<partition>`.
     public let directory: String
@@ -28,7 +29,7 @@ public final class PartitionLog: Sendable {
     let state: Mutex<PartitionLogState>
     /// Serializes checkpoint writes; taken before `state`, never while holding it.
     private let checkpoints: Mutex<CheckpointRecord>
-    private let directoryFile: FileDescriptor
+    let directoryFile: FileDescriptor
     private let observer: any LogObserver
     private let logger: Logger
     private let allocator = ByteBufferAllocator()
@@ -99,6 +100,10 @@ public final class PartitionLog: Sendable {
     public var segmentCount: Int { state.withLock { $0.segments.count } }
     /// A copy of the leader-epoch cache.
     public var leaderEpochCache: LeaderEpochCache { state.withLock { $0.epochs } }
+    /// Base offset of the active (last) segment: it moves up when the log rolls. Once closed, the log end offset.
+    public var activeSegmentBaseOffset: Int64 {
+        state.withLock { $0.segments.last?.baseOffset ?? $0.logEndOffset }
+    }
 
     /// Raises the high watermark to `offset` (a lower value is ignored: it only moves up, except by `truncate`).
     /// Returns whether it moved. `offset` above the log end offset is a bug.
@@ -126,11 +131,30 @@ public final class PartitionLog: Sendable {
     public func appendAsLeader(_ batches: inout ByteBuffer, leaderEpoch: Int32, nowMs: Int64) throws(AppendError)
         -> AppendInfo
     {
-        precondition(leaderEpoch >= 0, "a leader's epoch is not negative")
+        let validated = try validateForAppend(batches)
+        return try appendAsLeader(&batches, validated: validated, leaderEpoch: leaderEpoch, nowMs: nowMs)
+    }
+
+    /// The first half of `appendAsLeader`: validates every batch whole (length, magic, record count, CRC-32C,
+    /// `message.max.bytes`) without taking the log's lock or writing anything. A caller that must look at the
+    /// headers before deciding to append (the broker's producer-state check) validates here, inspects, then
+    /// calls `appendAsLeader(_:validated:leaderEpoch:nowMs:)` — one CRC pass in all.
+    public func validateForAppend(_ batches: ByteBuffer) throws(AppendError) -> ValidatedBatches {
         let maxBatchBytes = config.maxMessageBytes
         let summary = try batches.withUnsafeReadableBytes { (bytes) throws(AppendError) in
             try BatchSetSummary.validate(bytes, maxBatchBytes: maxBatchBytes, contiguousOffsets: false)
         }
+        return ValidatedBatches(summary: summary)
+    }
+
+    /// The second half of `appendAsLeader`: stamps and writes batches `validateForAppend` accepted. `batches`
+    /// must be the buffer validated, unchanged; a different byte count is a bug (crash).
+    public func appendAsLeader(
+        _ batches: inout ByteBuffer, validated: ValidatedBatches, leaderEpoch: Int32, nowMs: Int64
+    ) throws(AppendError) -> AppendInfo {
+        precondition(leaderEpoch >= 0, "a leader's epoch is not negative")
+        precondition(batches.readableBytes == validated.totalBytes, "appending a buffer other than the validated one")
+        let summary = validated.summary
         let outcome = try state.withLock { (state) throws(AppendError) in
             try state.appendAsLeader(&batches, summary: summary, leaderEpoch: leaderEpoch, nowMs: nowMs)
         }
