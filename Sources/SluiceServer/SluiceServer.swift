@@ -18,13 +18,16 @@ import SluiceWire
 /// graceful shutdown (flush and close every log, then exit).
 public struct SluiceServer: Service {
     public let config: BrokerConfig
+    /// The producer gateway's settings (`gateway.*`), validated before the server is built. [gateway]
+    public let gateway: GatewayConfig
     let logger: Logger
     let metrics: BrokerMetrics
     let events: EventEmitter
     let notifier: SystemdNotifier
 
-    public init(config: BrokerConfig, logger: Logger, events: EventEmitter) {
+    public init(config: BrokerConfig, gateway: GatewayConfig, logger: Logger, events: EventEmitter) {
         self.config = config
+        self.gateway = gateway  // [gateway]
         self.logger = logger
         self.events = events
         self.metrics = BrokerMetrics(version: SluiceVersion.current)
@@ -43,7 +46,9 @@ public struct SluiceServer: Service {
         let handler = try await startBroker(boundPort: nativePort)
         markReady(readiness) { $0.metadataLoaded = true }
         markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
-        let app = makeHTTPApplication(readiness: readiness)
+        // [gateway] The producer gateway sends to this broker's own listener; created before HTTP serves it.
+        let gateway = try makeGateway(handler: handler, nativeHost: listener.host, nativePort: nativePort)
+        let app = makeHTTPApplication(readiness: readiness, gateway: gateway)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native) }
             tasks.addTask { try await app.runService() }
@@ -52,6 +57,8 @@ public struct SluiceServer: Service {
             try? await gracefulShutdown()
             notifier.stopping()
             events.brokerStopping(brokerId: brokerId, reason: "shutdown requested (signal)")
+            // [gateway] Drain the gateway's producer while the native listener still accepts its requests.
+            await gateway?.close(timeout: Self.gatewayCloseTimeout)
             watchdogTask?.cancel()
             try? await native.channel.close()
             tasks.cancelAll()
@@ -91,8 +98,9 @@ public struct SluiceServer: Service {
         return try EmbeddedMetadataStore(directory: config.logDirs[0], clusterId: config.clusterId)
     }
 
-    private func makeHTTPApplication(readiness: Readiness) -> some ApplicationProtocol {
+    private func makeHTTPApplication(readiness: Readiness, gateway: Gateway?) -> some ApplicationProtocol {
         let router = HTTPEndpoints.router(metrics: metrics, readiness: readiness, metricsEnabled: config.metricsEnabled)
+        gateway?.addRoutes(to: router)  // [gateway] POST /topics/{topic}
         let http = config.httpListener
         return Application(
             router: router, configuration: .init(address: .hostname(http.host, port: http.port), serverName: "sluiced"),

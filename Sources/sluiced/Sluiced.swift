@@ -26,14 +26,16 @@ struct Sluiced: AsyncParsableCommand {
         let logger = Logger(label: "sluiced")
         let events = EventEmitter(sink: .standard)
         let brokerConfig: BrokerConfig
+        let gatewayConfig: GatewayConfig
         do {
             brokerConfig = try BrokerConfig.load(path: config, overrides: override)
+            gatewayConfig = try GatewayConfig(brokerConfig: brokerConfig)  // [gateway] gateway.* keys, exit 78 too
         } catch {
             events.configError(key: error.key, value: error.value ?? "", problem: error.problem)
             FileHandle.standardError.write(Data("sluiced: \(error.description)\n".utf8))
             throw ExitCode(78)
         }
-        let server = SluiceServer(config: brokerConfig, logger: logger, events: events)
+        let server = SluiceServer(config: brokerConfig, gateway: gatewayConfig, logger: logger, events: events)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,0 +1,65 @@
+import SluiceWire
+
+/// What to do with a sent batch given its partition's answer — Kafka's `Sender.completeBatch` /
+/// `canRetry` rules as a pure function, tested without a broker.
+enum DeliveryDecision: Sendable, Hashable {
+    /// Done: the records are in the log (a DUPLICATE_SEQUENCE_NUMBER answer means an earlier attempt was).
+    case acknowledge
+    /// Re-enqueue and send the same bytes again after `retry.backoff.ms`.
+    case retry
+    /// Failed for good. `breaksSequence`: the broker may or may not have the batch, so the partition's later
+    /// sequences can no longer line up (the idempotent partition is then failed, see `PartitionQueue`).
+    /// `rollsBackSequence`: the broker refused it outright and no later sequence exists, so the next batch
+    /// can reuse its sequence.
+    case fail(ProducerError, breaksSequence: Bool, rollsBackSequence: Bool)
+
+    /// The facts about the batch the rule reads.
+    struct Batch: Sendable, Hashable {
+        var baseSequence: Int32
+        var recordCount: Int32
+        var attempts: Int
+        var openedNanos: Int64
+    }
+
+    /// Decides. `nextAcknowledgedSequence` and `nextSequence` are the partition's (idempotence);
+    /// `retries` and `deliveryTimeoutMs` the producer's settings.
+    static func decide(
+        errorCode: ErrorCode, message: String, batch: Batch, nextAcknowledgedSequence: Int32, nextSequence: Int32,
+        nowNanos: Int64, retries: Int, deliveryTimeoutMs: Int64
+    ) -> DeliveryDecision {
+        let sequenced = batch.baseSequence >= 0
+        switch errorCode {
+        case .none, .duplicateSequenceNumber:
+            return .acknowledge
+        case .outOfOrderSequenceNumber where sequenced && batch.baseSequence != nextAcknowledgedSequence:
+            // An earlier batch of this partition is being retried: this one follows it once it lands.
+            break
+        case .outOfOrderSequenceNumber:
+            let text =
+                "sequence \(batch.baseSequence) is the next expected one but the broker refused it; "
+                + "this partition's idempotent sequence is broken (Kafka would bump the producer epoch)"
+            return .fail(
+                .broker(errorCode, message.isEmpty ? text : "\(message); \(text)"),
+                breaksSequence: true, rollsBackSequence: false)
+        default:
+            guard errorCode.isRetriable else {
+                let isLast = sequenced && wrappingAdd(batch.baseSequence, batch.recordCount) == nextSequence
+                return .fail(
+                    .broker(errorCode, message), breaksSequence: sequenced && !isLast, rollsBackSequence: isLast)
+            }
+        }
+        if nowNanos - batch.openedNanos >= deliveryTimeoutMs * 1_000_000 {
+            return .fail(.deliveryTimeout(ms: deliveryTimeoutMs), breaksSequence: sequenced, rollsBackSequence: false)
+        }
+        guard batch.attempts < retries else {
+            return .fail(.broker(errorCode, message), breaksSequence: sequenced, rollsBackSequence: false)
+        }
+        return .retry
+    }
+
+    /// `sequence + count` with Kafka's wrap to 0 after Int32.max.
+    static func wrappingAdd(_ sequence: Int32, _ count: Int32) -> Int32 {
+        let next = Int64(sequence) + Int64(count)
+        return next > Int64(Int32.max) ? Int32(next - Int64(Int32.max) - 1) : Int32(next)
+    }
+}

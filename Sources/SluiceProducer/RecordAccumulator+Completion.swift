@@ -1,0 +1,125 @@
+import SluiceClient
+import SluiceWire
+
+extension RecordAccumulator {
+    /// Applies a partition's answer to a batch the sender had in flight, under the lock: the pure
+    /// `DeliveryDecision` with the partition's sequence state, then the bookkeeping (in-flight count,
+    /// acknowledged sequence, re-enqueue in sequence order, broken sequence).
+    ///
+    /// Returns the decision and, unless it was re-enqueued, the batch: the caller runs its completions,
+    /// then `retire`s it.
+    func resolve(
+        _ batch: consuming ProducerBatch, errorCode: ErrorCode, message: String, nowNanos: Int64, retries: Int
+    ) -> (DeliveryDecision, ProducerBatch?) {
+        let decision = state.withLock { state -> DeliveryDecision in
+            let queue = queue(for: batch.topicPartition, in: &state)
+            queue.inFlightBatches -= 1
+            assert(queue.inFlightBatches >= 0, "more answers than batches in flight for \(batch.topicPartition)")
+            let facts = DeliveryDecision.Batch(
+                baseSequence: batch.baseSequence, recordCount: batch.recordCount, attempts: batch.attempts,
+                openedNanos: batch.openedNanos)
+            let decision = DeliveryDecision.decide(
+                errorCode: errorCode, message: message, batch: facts,
+                nextAcknowledgedSequence: queue.nextAcknowledgedSequence, nextSequence: queue.nextSequence,
+                nowNanos: nowNanos, retries: retries, deliveryTimeoutMs: settings.deliveryTimeoutMs)
+            switch decision {
+            case .acknowledge:
+                if batch.baseSequence >= 0 {
+                    queue.nextAcknowledgedSequence = DeliveryDecision.wrappingAdd(batch.baseSequence, batch.recordCount)
+                }
+            case .retry:
+                var retried = copy batch
+                retried.attempts += 1
+                retried.lastAttemptNanos = nowNanos
+                queue.reenqueue(retried)
+                queue.queuedRecords += Int(retried.recordCount)
+                queue.publishGauges()
+            case .fail(let error, let breaksSequence, let rollsBackSequence):
+                if rollsBackSequence && queue.inFlightBatches == 0 {
+                    queue.nextSequence = batch.baseSequence
+                } else if breaksSequence || rollsBackSequence {
+                    queue.sequenceFailure = queue.sequenceFailure ?? Self.brokenSequence(batch.topicPartition, error)
+                }
+            }
+            return decision
+        }
+        if case .retry = decision { return (decision, nil) }
+        return (decision, batch)
+    }
+
+    /// A batch failed before or without an answer (connection closed on `close()`): out of flight and, when
+    /// it carried a sequence, the partition's sequence is broken. Returns it for `retire`.
+    func abandon(_ batch: consuming ProducerBatch, error: ProducerError) -> ProducerBatch {
+        state.withLock { state in
+            let queue = queue(for: batch.topicPartition, in: &state)
+            queue.inFlightBatches -= 1
+            if batch.baseSequence >= 0 {
+                queue.sequenceFailure = queue.sequenceFailure ?? Self.brokenSequence(batch.topicPartition, error)
+            }
+        }
+        return batch
+    }
+
+    /// The batch is done for good and its completions have run: it no longer counts as incomplete (waking
+    /// `flush()`/`close()` waiters whose last batch this was), and its buffer goes back to the pool.
+    func retire(_ batch: consuming ProducerBatch) {
+        let resumed = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+            state.incompleteBatches -= 1
+            assert(state.incompleteBatches >= 0, "more batches retired than created")
+            return Self.countDown(&state, completedBatchId: batch.id)
+        }
+        for continuation in resumed { continuation.resume(returning: true) }
+        pool.deallocate(batch.takeBuffer(), bytes: batch.allocatedBytes)
+    }
+
+    /// Removes batches that will never be sent: past `delivery.timeout.ms` since they opened (from the front
+    /// of each deque, Kafka's `expiredBatches`), and every batch of a partition whose sequence is broken.
+    /// The caller completes them with the returned error, then `retire`s them.
+    func expireBatches(nowNanos: Int64) -> [(ProducerBatch, ProducerError)] {
+        let deadlineNanos = settings.deliveryTimeoutMs * 1_000_000
+        return state.withLock { state -> [(ProducerBatch, ProducerError)] in
+            var expired: [(ProducerBatch, ProducerError)] = []
+            for queue in state.drainOrder where queue.batchCount > 0 {
+                while let openedNanos = queue.head?.openedNanos, let baseSequence = queue.head?.baseSequence {
+                    let error: ProducerError
+                    if let failure = queue.sequenceFailure {
+                        error = failure
+                    } else if nowNanos - openedNanos >= deadlineNanos {
+                        error = .deliveryTimeout(ms: settings.deliveryTimeoutMs)
+                        if baseSequence >= 0 {
+                            queue.sequenceFailure = Self.brokenSequence(queue.topicPartition, error)
+                        }
+                    } else {
+                        break
+                    }
+                    let batch = queue.takeHead()
+                    queue.queuedRecords -= Int(batch.recordCount)
+                    expired.append((batch, error))
+                }
+                queue.publishGauges()
+            }
+            return expired
+        }
+    }
+
+    /// Every batch still in a deque (`close()` after its timeout): the caller fails them with `.closed`.
+    func takeAllQueued() -> [ProducerBatch] {
+        state.withLock { state -> [ProducerBatch] in
+            var taken: [ProducerBatch] = []
+            for queue in state.drainOrder {
+                while queue.head != nil { taken.append(queue.takeHead()) }
+                queue.queuedRecords = 0
+                queue.publishGauges()
+            }
+            return taken
+        }
+    }
+
+    /// The error later batches of a partition fail with once its idempotent sequence is broken.
+    static func brokenSequence(_ topicPartition: TopicPartition, _ cause: ProducerError) -> ProducerError {
+        .broker(
+            .outOfOrderSequenceNumber,
+            "the idempotent sequence of \(topicPartition) is broken (\(cause)); records for this partition fail "
+                + "until the producer is recreated")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import NIOCore
+import SluiceProducer
+import SluiceWire
+import Testing
+
+/// A lost produce response makes the producer retry; the broker recognises the retry by producer id and
+/// sequence, even across a restart, and the log holds each record once. A forged gap is refused.
+@Suite(.serialized)
+struct IdempotenceTests {
+    static func consumeValues(topic: String, broker: BrokerProcess, expected: Int) throws -> [String] {
+        let result = try CLI.run(["consume", "--topic", topic, "--from-beginning", "--max-messages", "\(expected + 10)",
+                                  "--timeout-ms", "2000", "--bootstrap-server", broker.bootstrap])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    static func brokerMetric(_ series: String, broker: BrokerProcess) throws -> Double? {
+        let (_, text) = try MetricsEndpointTests.get("http://127.0.0.1:\(broker.httpPort)/metrics")
+        return ProducerTestSupport.value(of: series, in: text)
+    }
+
+    @Test func lostResponseIsRetriedAndDeduplicated() async throws {
+        // The broker advertises the proxy, so metadata routes the producer's requests through it.
+        let port = ProducerTestSupport.freePort()
+        let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: 1)
+        defer { proxy.close() }
+        let broker = try BrokerProcess(overrides: [
+            "listeners=PLAINTEXT://127.0.0.1:\(port)", "advertised.listeners=PLAINTEXT://127.0.0.1:\(proxy.port)"])
+        defer { broker.kill9(); broker.removeData() }
+        #expect(try CLI.run(["topics", "create", "idem", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let producer = try Producer(config: [
+            "bootstrap.servers": "127.0.0.1:\(proxy.port)", "acks": "all", "linger.ms": "1",
+            "request.timeout.ms": "1000", "delivery.timeout.ms": "30000", "retry.backoff.ms": "50",
+        ])
+        let lines = (0..<20).map { "once-\($0)" }
+        for line in lines { _ = try await producer.send(ProducerRecord(topic: "idem", value: Array(line.utf8))) }
+        await producer.close()
+        #expect(proxy.dropped == 1)
+        #expect(try Self.consumeValues(topic: "idem", broker: broker, expected: lines.count) == lines)
+        #expect((try Self.brokerMetric("sluice_broker_duplicate_batches_total{topic=\"idem\"}", broker: broker) ?? 0) >= 1)
+    }
+
+    @Test func retryAfterBrokerRestartIsStillDeduplicated() async throws {
+        let port = ProducerTestSupport.freePort()
+        let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: 1)
+        defer { proxy.close() }
+        let listeners = ["listeners=PLAINTEXT://127.0.0.1:\(port)", "advertised.listeners=PLAINTEXT://127.0.0.1:\(proxy.port)"]
+        let first = try BrokerProcess(overrides: listeners)
+        defer { first.kill9(); first.removeData() }
+        #expect(try CLI.run(["topics", "create", "restart", "--bootstrap-server", first.bootstrap]).status == 0)
+        let producer = try Producer(config: [
+            "bootstrap.servers": "127.0.0.1:\(proxy.port)", "acks": "all", "linger.ms": "1",
+            "request.timeout.ms": "1500", "delivery.timeout.ms": "60000", "retry.backoff.ms": "100",
+        ])
+        let pending = Task { try await producer.send(ProducerRecord(topic: "restart", value: Array("exactly-once".utf8))) }
+        // The broker appended the batch and answered; the proxy swallowed the answer. Restart the broker.
+        #expect(ProducerTestSupport.eventually { proxy.dropped == 1 })
+        #expect(first.stop() == 0)
+        let second = try BrokerProcess(dataDir: first.dataDir, overrides: listeners)
+        defer { second.kill9() }
+        let metadata = try await pending.value
+        #expect(metadata.offset == 0, "the retry must get the original offset")
+        await producer.close()
+        #expect(try Self.consumeValues(topic: "restart", broker: second, expected: 1) == ["exactly-once"])
+        #expect((try Self.brokerMetric("sluice_broker_duplicate_batches_total{topic=\"restart\"}", broker: second) ?? 0) == 1)
+    }
+
+    @Test func forgedSequenceGapIsRefusedAsOutOfOrder() throws {
+        let broker = try BrokerProcess()
+        defer { broker.kill9(); broker.removeData() }
+        #expect(try CLI.run(["topics", "create", "gap", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let socket = try RawSocket(port: broker.nativePort)
+        socket.send(BadInputTests.encode(Request(correlationId: 1, body: .initProducerId(InitProducerIdRequest()))))
+        let initReply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
+        guard case .initProducerId(let ids) = initReply.body else { Issue.record("no InitProducerId answer"); return }
+        #expect(ids.errorCode == .none)
+        func batch(sequence: Int32) -> ByteBuffer {
+            var builder = RecordBatchBuilder(firstTimestamp: 1_700_000_000_000)
+            builder.producerId = ids.producerId
+            builder.producerEpoch = ids.producerEpoch
+            builder.baseSequence = sequence
+            builder.append(key: nil as [UInt8]?, value: Array("s\(sequence)".utf8), timestamp: 1_700_000_000_000)
+            return builder.finish()
+        }
+        func produce(_ records: ByteBuffer, correlationId: Int32) throws -> ErrorCode? {
+            socket.send(BadInputTests.encode(Request(correlationId: correlationId, body: .produce(ProduceRequest(
+                acks: -1, timeoutMs: 5000,
+                topics: [ProduceTopicData(name: "gap", partitions: [ProducePartitionData(partition: 0, records: records)])])))))
+            let reply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
+            guard case .produce(let produce) = reply.body else { return nil }
+            return produce.topics.first?.partitions.first?.errorCode
+        }
+        #expect(try produce(batch(sequence: 0), correlationId: 2) == ErrorCode.none)
+        #expect(try produce(batch(sequence: 5), correlationId: 3) == .outOfOrderSequenceNumber)
+        #expect(try produce(batch(sequence: 1), correlationId: 4) == ErrorCode.none)
+        #expect((try Self.brokerMetric("sluice_broker_out_of_order_sequence_total{topic=\"gap\"}", broker: broker) ?? 0) == 1)
+    }
+}

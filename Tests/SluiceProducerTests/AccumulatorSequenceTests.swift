@@ -1,0 +1,130 @@
+import SluiceWire
+import Testing
+
+@testable import SluiceProducer
+
+/// Idempotence on the producer side: sequences assigned at first drain, kept (with the bytes) on retry,
+/// retries in sequence order, and the broker's answers decided by `DeliveryDecision`.
+@Suite struct AccumulatorSequenceTests {
+    static let identity = ProducerIdentity(producerId: 42, producerEpoch: 1)
+
+    /// Appends `count` records to partition 0 at once into 1-record batches (batch.size tiny) and drains them.
+    static func drainedBatches(_ accumulator: RecordAccumulator, records: [Int]) -> [ProducerBatch] {
+        var batches: [ProducerBatch] = []
+        for count in records {
+            for _ in 0..<count { AccumulatorTestSupport.append(accumulator, value: [UInt8](repeating: 1, count: 10)) }
+            _ = accumulator.state.withLock { $0.queues.values.first!.sealOpenBatch() }
+            batches += accumulator.drain(node: 1, nowNanos: 0, identity: Self.identity)
+        }
+        return batches
+    }
+
+    @Test func sequencesAreAssignedAtFirstDrainAndAdvanceByRecordCount() throws {
+        let accumulator = AccumulatorTestSupport.accumulator(AccumulatorTestSupport.settings(lingerMs: 0))
+        let batches = Self.drainedBatches(accumulator, records: [3, 1, 5])
+        #expect(batches.map(\.baseSequence) == [0, 3, 4])
+        for batch in batches {
+            let header = try batch.buffer.withUnsafeReadableBytes { try RecordBatchHeader.validate($0).get() }
+            #expect(header.producerId == 42)
+            #expect(header.producerEpoch == 1)
+            #expect(header.baseSequence == batch.baseSequence)
+        }
+    }
+
+    @Test func retriedBatchKeepsItsSequenceAndBytesAndGoesFirst() throws {
+        let accumulator = AccumulatorTestSupport.accumulator(
+            AccumulatorTestSupport.settings(lingerMs: 0, retryBackoffMs: 10))
+        let batches = Self.drainedBatches(accumulator, records: [2, 2])
+        let original = Array(batches[0].buffer.readableBytesView)
+        // The first batch's answer is lost, the second is refused as out of order behind it: both go back.
+        let (first, _) = accumulator.resolve(
+            batches[0], errorCode: .requestTimedOut, message: "", nowNanos: 1_000_000, retries: 5)
+        let (second, _) = accumulator.resolve(
+            batches[1], errorCode: .outOfOrderSequenceNumber, message: "", nowNanos: 1_000_000, retries: 5)
+        #expect(first == .retry)
+        #expect(second == .retry)
+        AccumulatorTestSupport.append(accumulator, value: [9])
+        #expect(accumulator.drain(node: 1, nowNanos: 5_000_000, identity: Self.identity).isEmpty, "backing off")
+        let retried = accumulator.drain(node: 1, nowNanos: 11_000_000, identity: Self.identity)
+        #expect(retried.map(\.baseSequence) == [0])
+        #expect(Array(retried[0].buffer.readableBytesView) == original)
+        #expect(
+            accumulator.drain(node: 1, nowNanos: 12_000_000, identity: Self.identity).isEmpty,
+            "the next retry waits until the first is answered")
+        _ = accumulator.resolve(retried[0], errorCode: .none, message: "", nowNanos: 13_000_000, retries: 5)
+        let next = accumulator.drain(node: 1, nowNanos: 14_000_000, identity: Self.identity)
+        #expect(next.map(\.baseSequence) == [2])
+        _ = accumulator.resolve(
+            next[0], errorCode: .duplicateSequenceNumber, message: "", nowNanos: 15_000_000, retries: 5)
+        #expect(accumulator.drain(node: 1, nowNanos: 16_000_000, identity: Self.identity).map(\.baseSequence) == [4])
+    }
+
+    @Test func outOfOrderOnTheNextExpectedSequenceIsFatalForThePartition() {
+        let accumulator = AccumulatorTestSupport.accumulator(AccumulatorTestSupport.settings(lingerMs: 0))
+        let batches = Self.drainedBatches(accumulator, records: [1])
+        let (decision, failed) = accumulator.resolve(
+            batches[0], errorCode: .outOfOrderSequenceNumber, message: "gap", nowNanos: 0, retries: 5)
+        guard case .fail(.broker(.outOfOrderSequenceNumber, _), true, false) = decision else {
+            Issue.record("expected a fatal OUT_OF_ORDER_SEQUENCE_NUMBER, got \(decision)")
+            return
+        }
+        #expect(failed != nil)
+        AccumulatorTestSupport.append(accumulator, value: [1])
+        let expired = accumulator.expireBatches(nowNanos: 0)
+        #expect(expired.count == 1, "later batches of a broken partition fail at once")
+    }
+
+    // MARK: DeliveryDecision (pure)
+
+    static func decide(
+        _ code: ErrorCode, sequence: Int32 = -1, attempts: Int = 0, acknowledged: Int32 = 0, next: Int32 = 0,
+        nowMs: Int64 = 1_000, retries: Int = 3
+    ) -> DeliveryDecision {
+        DeliveryDecision.decide(
+            errorCode: code, message: "m",
+            batch: .init(baseSequence: sequence, recordCount: 2, attempts: attempts, openedNanos: 0),
+            nextAcknowledgedSequence: acknowledged, nextSequence: next, nowNanos: nowMs * 1_000_000, retries: retries,
+            deliveryTimeoutMs: 120_000)
+    }
+
+    @Test func retriableErrorsRetryUntilRetriesOrDeliveryTimeoutRunOut() {
+        #expect(Self.decide(.notLeaderOrFollower) == .retry)
+        #expect(Self.decide(.networkException, attempts: 2) == .retry)
+        #expect(
+            Self.decide(.networkException, attempts: 3)
+                == .fail(.broker(.networkException, "m"), breaksSequence: false, rollsBackSequence: false))
+        #expect(
+            Self.decide(.notEnoughReplicas, nowMs: 120_000)
+                == .fail(.deliveryTimeout(ms: 120_000), breaksSequence: false, rollsBackSequence: false))
+    }
+
+    @Test func duplicateSequenceCountsAsSuccess() {
+        #expect(Self.decide(.duplicateSequenceNumber, sequence: 4) == .acknowledge)
+        #expect(Self.decide(.none) == .acknowledge)
+    }
+
+    @Test func nonRetriableErrorFailsAndRollsBackOnlyTheLastSequence() {
+        #expect(
+            Self.decide(.messageTooLarge, sequence: 4, next: 6)
+                == .fail(.broker(.messageTooLarge, "m"), breaksSequence: false, rollsBackSequence: true))
+        #expect(
+            Self.decide(.messageTooLarge, sequence: 4, next: 8)
+                == .fail(.broker(.messageTooLarge, "m"), breaksSequence: true, rollsBackSequence: false))
+        #expect(
+            Self.decide(.invalidRequiredAcks)
+                == .fail(.broker(.invalidRequiredAcks, "m"), breaksSequence: false, rollsBackSequence: false))
+    }
+
+    @Test func outOfOrderBehindAnUnacknowledgedBatchIsRetried() {
+        #expect(Self.decide(.outOfOrderSequenceNumber, sequence: 6, acknowledged: 4) == .retry)
+        guard case .fail(_, true, _) = Self.decide(.outOfOrderSequenceNumber, sequence: 4, acknowledged: 4) else {
+            Issue.record("the next expected sequence refused is fatal")
+            return
+        }
+    }
+
+    @Test func sequencesWrapToZeroAfterInt32Max() {
+        #expect(DeliveryDecision.wrappingAdd(Int32.max, 1) == 0)
+        #expect(DeliveryDecision.wrappingAdd(Int32.max - 1, 3) == 1)
+    }
+}
