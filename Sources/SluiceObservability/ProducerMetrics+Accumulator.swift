@@ -3,6 +3,7 @@ extension ProducerMetrics {
     /// `buffer.memory` between batches (open, ready or in flight) and the free pool. Call after each
     /// allocation and release, with both values read under the pool's lock so they add up to `buffer.memory`.
     public func setBufferMemory(usedBytes: Int, availableBytes: Int) {
+        guard isRecording else { return }
         assert(usedBytes >= 0, "negative buffer memory in use \(usedBytes)")
         assert(availableBytes >= 0, "negative buffer memory available \(availableBytes)")
         accumulatorBytes.set(to: Double(usedBytes))
@@ -12,6 +13,7 @@ extension ProducerMetrics {
     /// `sluice_producer_buffer_wait_seconds`: a `send` waited `duration` for `buffer.memory` (at most
     /// `max.block.ms`; a send that timed out observes its full wait). Only sends that waited observe it.
     public func recordBufferWait(_ duration: Duration) {
+        guard isRecording else { return }
         bufferWait.record(max(duration, .zero))
     }
 
@@ -19,6 +21,7 @@ extension ProducerMetrics {
     /// opened (its first record's append). Call once per drained batch, next to
     /// ``recordBatchSent(reason:sizeBytes:records:)``.
     public func recordLingerWait(_ duration: Duration) {
+        guard isRecording else { return }
         lingerWait.record(max(duration, .zero))
     }
 
@@ -26,6 +29,7 @@ extension ProducerMetrics {
     /// `sluice_producer_batches_sent_total{reason}`, `sluice_producer_batch_size_bytes` and
     /// `sluice_producer_batch_records`. Call once per drained batch (not again when it is retried).
     public func recordBatchSent(reason: BatchSendReason, sizeBytes: Int, records: Int) {
+        guard isRecording else { return }
         precondition(sizeBytes >= 0, "negative batch size \(sizeBytes)")
         precondition(records > 0, "sent batch without records: \(records)")
         guard let counter = batchesSent[reason] else {
@@ -40,6 +44,7 @@ extension ProducerMetrics {
     /// (for acks=0, after its batch was written). One observation per record; each takes the histogram's
     /// uncontended lock, on the acknowledgement path, not the append path.
     public func recordDeliveryLatency(_ latency: Duration) {
+        guard isRecording else { return }
         deliveryLatency.record(max(latency, .zero))
     }
 }

@@ -10,7 +10,11 @@ public final class ProducerBrokerMetrics: Sendable {
     let requestLatency: DurationHistogram
     let inFlightRequests: Gauge
 
-    init(registry: PrometheusCollectorRegistry, brokerID: Int32) {
+    /// False when the owning `ProducerMetrics` does not record (metrics off): setters return at once.
+    let isRecording: Bool
+
+    init(registry: PrometheusCollectorRegistry, brokerID: Int32, recording: Bool = true) {
+        self.isRecording = recording
         self.brokerID = brokerID
         let labels = [String(brokerID)]
         self.requestLatency = registry.makeDurationHistogram(.producerRequestLatency, labelValues: labels)
@@ -20,12 +24,14 @@ public final class ProducerBrokerMetrics: Sendable {
     /// A produce request was written to the broker: `sluice_producer_in_flight_requests{broker}` goes up by
     /// one. Pair every call with ``requestCompleted(latency:)`` or ``requestAbandoned()``.
     public func requestSent() {
+        guard isRecording else { return }
         inFlightRequests.increment(by: 1)
     }
 
     /// The broker answered a produce request `latency` after it was written:
     /// `sluice_producer_request_latency_seconds{broker}` observes it and the in-flight gauge goes down by one.
     public func requestCompleted(latency: Duration) {
+        guard isRecording else { return }
         requestLatency.record(max(latency, .zero))
         inFlightRequests.decrement(by: 1)
     }
@@ -33,12 +39,14 @@ public final class ProducerBrokerMetrics: Sendable {
     /// A request in flight got no answer (timed out after `request.timeout.ms`, connection lost, acks=0
     /// write finished): the in-flight gauge goes down by one and no latency is observed.
     public func requestAbandoned() {
+        guard isRecording else { return }
         inFlightRequests.decrement(by: 1)
     }
 
     /// `sluice_producer_in_flight_requests{broker}`: for an owner that counts its in-flight requests itself;
     /// do not mix with ``requestSent()``/``requestCompleted(latency:)``.
     public func setInFlightRequests(_ count: Int) {
+        guard isRecording else { return }
         assert(count >= 0, "negative in-flight request count \(count)")
         inFlightRequests.set(to: Double(count))
     }
@@ -46,6 +54,7 @@ public final class ProducerBrokerMetrics: Sendable {
     /// `sluice_producer_request_latency_seconds{broker}` alone, for an owner using
     /// ``setInFlightRequests(_:)``.
     public func recordRequestLatency(_ latency: Duration) {
+        guard isRecording else { return }
         requestLatency.record(max(latency, .zero))
     }
 }

@@ -9,7 +9,7 @@ extension ProducerMetrics {
             if let existing = gauges[key] {
                 return existing
             }
-            let created = ProducerPartitionGauges(registry: registry, topic: topic, partition: partition)
+            let created = ProducerPartitionGauges(registry: registry, topic: topic, partition: partition, recording: isRecording)
             gauges[key] = created
             return created
         }
@@ -23,7 +23,7 @@ extension ProducerMetrics {
             if let existing = counters[topic] {
                 return existing
             }
-            let created = ProducerTopicCounters(registry: registry, topic: topic)
+            let created = ProducerTopicCounters(registry: registry, topic: topic, recording: isRecording)
             counters[topic] = created
             return created
         }
@@ -37,7 +37,7 @@ extension ProducerMetrics {
             if let existing = metrics[id] {
                 return existing
             }
-            let created = ProducerBrokerMetrics(registry: registry, brokerID: id)
+            let created = ProducerBrokerMetrics(registry: registry, brokerID: id, recording: isRecording)
             metrics[id] = created
             return created
         }

@@ -14,7 +14,11 @@ public final class ProducerPartitionGauges: Sendable {
     let batches: Gauge
     let records: Gauge
 
-    init(registry: PrometheusCollectorRegistry, topic: String, partition: Int32) {
+    /// False when the owning `ProducerMetrics` does not record (metrics off): setters return at once.
+    let isRecording: Bool
+
+    init(registry: PrometheusCollectorRegistry, topic: String, partition: Int32, recording: Bool = true) {
+        self.isRecording = recording
         precondition(!topic.isEmpty, "producer partition gauges for an empty topic name")
         precondition(partition >= 0, "negative partition \(partition)")
         self.topic = topic
@@ -33,18 +37,21 @@ public final class ProducerPartitionGauges: Sendable {
     /// partition: the batches in its deque (including the open one) and the records in them. Call after
     /// each append and each drain, with the counts read under the deque's lock.
     public func update(batches batchCount: Int, records recordCount: Int) {
+        guard isRecording else { return }
         setBatches(batchCount)
         setRecords(recordCount)
     }
 
     /// `sluice_producer_accumulator_batches{topic,partition}`: batches waiting (queue depth).
     public func setBatches(_ count: Int) {
+        guard isRecording else { return }
         assert(count >= 0, "negative accumulator batch count \(count)")
         batches.set(to: Double(count))
     }
 
     /// `sluice_producer_accumulator_records{topic,partition}`: records waiting.
     public func setRecords(_ count: Int) {
+        guard isRecording else { return }
         assert(count >= 0, "negative accumulator record count \(count)")
         records.set(to: Double(count))
     }

@@ -22,7 +22,11 @@ public final class ProducerTopicCounters: Sendable {
     /// each kind. Errors are rare; the lock is not on the success path.
     private let recordErrors = Mutex<[String: Prometheus.Counter]>([:])
 
-    init(registry: PrometheusCollectorRegistry, topic: String) {
+    /// False when the owning `ProducerMetrics` does not record (metrics off): setters return at once.
+    let isRecording: Bool
+
+    init(registry: PrometheusCollectorRegistry, topic: String, recording: Bool = true) {
+        self.isRecording = recording
         precondition(!topic.isEmpty, "producer topic counters for an empty topic name")
         self.topic = topic
         self.registry = registry
@@ -38,6 +42,7 @@ public final class ProducerTopicCounters: Sendable {
     /// `records` records were acknowledged (`sluice_producer_records_sent_total{topic}`). Call once per
     /// acknowledged batch; acks=0 batches count when written.
     public func recordSent(records: Int) {
+        guard isRecording else { return }
         precondition(records >= 0, "negative record count \(records)")
         recordsSent.increment(by: Int64(records))
     }
@@ -45,6 +50,7 @@ public final class ProducerTopicCounters: Sendable {
     /// `records` records are being sent again after a retriable error
     /// (`sluice_producer_record_retries_total{topic}`). Call once per re-enqueued batch.
     public func recordRetried(records: Int) {
+        guard isRecording else { return }
         precondition(records >= 0, "negative record count \(records)")
         recordRetries.increment(by: Int64(records))
     }
@@ -55,6 +61,7 @@ public final class ProducerTopicCounters: Sendable {
     /// producer's own (`DELIVERY_TIMEOUT`, `BUFFER_EXHAUSTED`, `PRODUCER_CLOSED`) — never a message with
     /// variable text.
     public func recordFailed(records: Int, error: String) {
+        guard isRecording else { return }
         precondition(records >= 0, "negative record count \(records)")
         precondition(!error.isEmpty, "empty error label")
         counter(error: error).increment(by: Int64(records))

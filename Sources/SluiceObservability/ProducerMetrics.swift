@@ -47,9 +47,15 @@ public final class ProducerMetrics: Sendable {
         var partition: Int32
     }
 
-    /// Declares every producer metric on `registry` (zero-valued, known labels registered).
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    /// False when recording is off (`metrics.enabled=false`): the series stay declared (zero-valued, so
+    /// dashboards see them), but nothing updates them — what "metrics off" costs is measured against this.
+    public let isRecording: Bool
+
+    /// Declares every producer metric on `registry` (zero-valued, known labels registered); with
+    /// `recording` false every update is skipped.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), recording: Bool = true) {
         self.registry = registry
+        self.isRecording = recording
         self.accumulatorBytes = registry.makeGauge(.producerAccumulatorBytes)
         self.bufferAvailableBytes = registry.makeGauge(.producerBufferAvailableBytes)
         self.bufferWait = registry.makeDurationHistogram(.producerBufferWait)

@@ -62,7 +62,7 @@ public final class Producer<Key: Sendable, Value: Sendable>: Sendable {
                 problem: error.reason)
         }
         self.config = config
-        self.metrics = metrics ?? ProducerMetrics()
+        self.metrics = metrics ?? ProducerMetrics(recording: config.metricsEnabled)
         self.lendKey = { key, topic, body in keySerializer.withSerialized(key, topic: topic, body) }
         self.lendValue = { value, topic, body in valueSerializer.withSerialized(value, topic: topic, body) }
         self.customPartitioner = partitioner.flatMap { $0 is DefaultPartitioner ? nil : $0 }

@@ -47,7 +47,7 @@ extension ProducerConfig {
             maxRequestSizeBytes: values.int("max.request.size"), maxInFlightRequestsPerConnection: inFlightMax,
             requestTimeoutMs: requestTimeoutMs, retries: retries, retryBackoffMs: values.long("retry.backoff.ms"),
             deliveryTimeoutMs: deliveryTimeoutMs, enableIdempotence: idempotence,
-            metadataMaxAgeMs: values.long("metadata.max.age.ms"))
+            metadataMaxAgeMs: values.long("metadata.max.age.ms"), metricsEnabled: values.boolean("metrics.enabled"))
         assert(!config.bootstrapServers.isEmpty, "bootstrap.servers validator refuses an empty list")
         assert(config.batchSizeBytes >= 1, "batch.size is kept at one byte or more")
         assert(!config.enableIdempotence || config.acks == -1, "idempotence without acks=all")
@@ -181,6 +181,10 @@ extension ProducerConfig {
             "client.id", type: .string, defaultValue: .value(.string("sluice-producer")), importance: .medium,
             documentation: "A name sent with every request, for the broker's logs. Kafka's default is "
                 + "producer-<n>; Sluice's is sluice-producer."),
+        ConfigKey(
+            "metrics.enabled", type: .boolean, defaultValue: .value(.boolean(true)), importance: .low,
+            documentation: "Sluice's own switch: false keeps the producer's series declared but stops updating "
+                + "them, to measure what observability costs on the send path."),
         ConfigKey(
             "metadata.max.age.ms", type: .long, defaultValue: .value(.long(300_000)), validator: .atLeast(0),
             importance: .low,

@@ -35,13 +35,15 @@ public struct ProducerConfig: Sendable, Hashable {
     public var enableIdempotence: Bool
     /// metadata.max.age.ms. Default 300000.
     public var metadataMaxAgeMs: Int64
+    /// metrics.enabled (Sluice's own key): false stops updating the producer's metrics. Default true.
+    public var metricsEnabled: Bool
 
     public init(
         bootstrapServers: [String], clientId: String = "sluice-producer", acks: Int16 = -1, lingerMs: Int64 = 5,
         batchSizeBytes: Int = 16_384, bufferMemoryBytes: Int = 33_554_432, maxBlockMs: Int64 = 60_000,
         maxRequestSizeBytes: Int = 1_048_576, maxInFlightRequestsPerConnection: Int = 5, requestTimeoutMs: Int64 = 30_000,
         retries: Int = Int(Int32.max), retryBackoffMs: Int64 = 100, deliveryTimeoutMs: Int64 = 120_000,
-        enableIdempotence: Bool = true, metadataMaxAgeMs: Int64 = 300_000
+        enableIdempotence: Bool = true, metadataMaxAgeMs: Int64 = 300_000, metricsEnabled: Bool = true
     ) {
         self.bootstrapServers = bootstrapServers
         self.clientId = clientId
@@ -58,5 +60,6 @@ public struct ProducerConfig: Sendable, Hashable {
         self.deliveryTimeoutMs = deliveryTimeoutMs
         self.enableIdempotence = enableIdempotence
         self.metadataMaxAgeMs = metadataMaxAgeMs
+        self.metricsEnabled = metricsEnabled
     }
 }

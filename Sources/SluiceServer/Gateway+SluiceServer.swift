@@ -18,10 +18,12 @@ extension SluiceServer {
         guard gateway.enabled else { return nil }
         let bootstrap = Self.dialableAddress(host: nativeHost, port: nativePort)
         let producer: Gateway.BytesProducer
+        let properties = gateway.producerProperties(bootstrap: bootstrap)
+        // gateway.metrics.enabled=false (or the broker's metrics.enabled=false) stops updating the series.
+        let recording = config.metricsEnabled && properties["metrics.enabled"]?.lowercased() != "false"
         do {
             producer = try Gateway.BytesProducer(
-                config: gateway.producerProperties(bootstrap: bootstrap),
-                metrics: ProducerMetrics(registry: metrics.registry))
+                config: properties, metrics: ProducerMetrics(registry: metrics.registry, recording: recording))
         } catch {
             throw GatewayConfig.prefixed(error)
         }

@@ -268,3 +268,22 @@ import Testing
         #expect(result.status == 0, "promtool check metrics failed: \(result.output)")
     }
 }
+
+/// `metrics.enabled=false`: the series stay declared and zero, nothing updates them.
+@Suite struct ProducerMetricsRecordingSwitchTests {
+    @Test func metricsOffKeepsSeriesDeclaredButNeverMovesThem() {
+        let metrics = ProducerMetrics(recording: false)
+        metrics.recordBatchSent(reason: .full, sizeBytes: 1_000, records: 10)
+        metrics.recordLingerWait(.milliseconds(5))
+        metrics.topic("orders").recordSent(records: 10)
+        metrics.partition(topic: "orders", partition: 0).update(batches: 3, records: 30)
+        let text = metrics.emit()
+        #expect(text.contains("sluice_producer_batches_sent_total{reason=\"full\"} 0"))
+        #expect(text.contains("sluice_producer_records_sent_total{topic=\"orders\"} 0"))
+        #expect(text.contains("sluice_producer_linger_wait_seconds_count 0"))
+        #expect(text.contains("sluice_producer_accumulator_batches{topic=\"orders\",partition=\"0\"} 0"))
+        let recording = ProducerMetrics()
+        recording.recordBatchSent(reason: .full, sizeBytes: 1_000, records: 10)
+        #expect(recording.emit().contains("sluice_producer_batches_sent_total{reason=\"full\"} 1"))
+    }
+}

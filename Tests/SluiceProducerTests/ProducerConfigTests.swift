@@ -280,7 +280,7 @@ import Testing
             "bootstrap.servers", "client.id", "acks", "linger.ms", "batch.size", "buffer.memory", "max.block.ms",
             "max.request.size", "max.in.flight.requests.per.connection", "request.timeout.ms", "retries",
             "retry.backoff.ms", "delivery.timeout.ms", "enable.idempotence", "metadata.max.age.ms", "compression.type",
-            "key.serializer", "value.serializer", "partitioner.class", "interceptor.classes",
+            "key.serializer", "value.serializer", "partitioner.class", "interceptor.classes", "metrics.enabled",
         ]
         #expect(names == read)
         #expect(ProducerConfig.definitions.prefixes.isEmpty)
