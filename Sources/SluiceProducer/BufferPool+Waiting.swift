@@ -5,9 +5,12 @@ extension BufferPool {
     /// batches to release memory. Throws `.bufferExhausted` after `maxBlock` (`max.block.ms`), `.closed` once
     /// the producer closes. Observes `sluice_producer_buffer_wait_seconds` when it had to wait.
     ///
-    /// The caller must not hold the accumulator's lock, and should wake the sender first so batches go
-    /// out with reason `memory`.
-    func allocate(bytes: Int, maxBlock: Duration, clock: any ProducerClock) async throws(ProducerError) -> ByteBuffer {
+    /// The caller must not hold the accumulator's lock. `whenQueued` runs once the caller is in the waiters'
+    /// line (not when served at once): the place to wake the sender, so that its readiness check sees the
+    /// waiter and lets lingering batches go with reason `memory` — waking it earlier races the check.
+    func allocate(
+        bytes: Int, maxBlock: Duration, clock: any ProducerClock, whenQueued: @escaping @Sendable () -> Void = {}
+    ) async throws(ProducerError) -> ByteBuffer {
         precondition(bytes > 0 && bytes <= totalBytes, "allocation of \(bytes) bytes from a pool of \(totalBytes)")
         let startedNanos = clock.monotonicNanos()
         let id = state.withLock { state -> UInt64 in
@@ -17,7 +20,7 @@ extension BufferPool {
         }
         let result = await raceTimeout(
             max(maxBlock, .zero),
-            wait: { await self.waitInLine(id: id, bytes: bytes) },
+            wait: { await self.waitInLine(id: id, bytes: bytes, whenQueued: whenQueued) },
             expire: { self.expire(id: id, waited: Duration.nanoseconds(clock.monotonicNanos() - startedNanos)) })
         metrics.recordBufferWait(Duration.nanoseconds(clock.monotonicNanos() - startedNanos))
         return try result.get()
@@ -37,7 +40,7 @@ extension BufferPool {
     }
 
     /// Queues the waiter (or serves it at once when memory is there and nobody is ahead).
-    private func waitInLine(id: UInt64, bytes: Int) async -> Result<ByteBuffer, ProducerError> {
+    private func waitInLine(id: UInt64, bytes: Int, whenQueued: @Sendable () -> Void) async -> Result<ByteBuffer, ProducerError> {
         await withCheckedContinuation { (continuation: CheckedContinuation<Result<ByteBuffer, ProducerError>, Never>) in
             let immediate = state.withLock { state -> Result<ByteBuffer, ProducerError>? in
                 let expired = state.announced.removeValue(forKey: id)
@@ -49,7 +52,7 @@ extension BufferPool {
                 waiterCount.wrappingAdd(1, ordering: .relaxed)
                 return nil
             }
-            if let immediate { continuation.resume(returning: immediate) }
+            if let immediate { continuation.resume(returning: immediate) } else { whenQueued() }
         }
     }
 

@@ -26,9 +26,10 @@ extension Producer {
                 try await awaitMetadata(topic: record.topic, deadlineNanos: deadlineNanos)
                 nowNanos = clock.monotonicNanos()
             case .needsMemory(let bytes):
-                accumulator.wakeup.signal()
                 let remaining = Duration.nanoseconds(max(0, deadlineNanos - clock.monotonicNanos()))
-                let buffer = try await pool.allocate(bytes: bytes, maxBlock: remaining, clock: clock)
+                let wakeup = accumulator.wakeup
+                let buffer = try await pool.allocate(
+                    bytes: bytes, maxBlock: remaining, clock: clock, whenQueued: { wakeup.signal() })
                 reserved = ReservedMemory(buffer: buffer, bytes: bytes)
                 nowNanos = clock.monotonicNanos()
             case .invalidPartition(let partitionCount):

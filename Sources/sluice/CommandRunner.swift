@@ -10,15 +10,23 @@ enum CommandRunner {
         _ options: GlobalOptions, clientId: String = "sluice-cli", _ body: (SluiceClient) async throws -> Void
     ) async throws {
         try await reportingErrors {
-            let client = try SluiceClient(bootstrapServers: [options.bootstrapServer], clientId: clientId)
-            do {
-                try await body(client)
-            } catch {
-                try? await client.close()
-                throw error
-            }
-            try await client.close()
+            try await withClient(bootstrapServers: options.bootstrapServer, clientId: clientId, body)
         }
+    }
+
+    /// Creates a client for `bootstrapServers` (`host:port[,host:port…]`), runs `body`, and closes the client
+    /// on every path. Errors pass through (the caller reports them).
+    static func withClient(
+        bootstrapServers: String, clientId: String, _ body: (SluiceClient) async throws -> Void
+    ) async throws {
+        let client = try SluiceClient(bootstrapServers: [bootstrapServers], clientId: clientId)
+        do {
+            try await body(client)
+        } catch {
+            try? await client.close()
+            throw error
+        }
+        try await client.close()
     }
 
     /// Runs `body`; an error is printed as one line and becomes exit code 1. Argument-parser's own

@@ -1,5 +1,4 @@
-import SluiceClient
-import SluiceWire
+import SluiceProducer
 
 #if canImport(Glibc)
     import Glibc
@@ -7,117 +6,110 @@ import SluiceWire
     import Darwin
 #endif
 
-/// The loop behind `sluice produce`: stdin lines → per-partition batches → pipelined Produce
-/// requests (up to 5 in flight) → wait for every answer at end of input.
+/// The loop behind `sluice produce`: stdin lines → `Producer.send(_:completion:)` (the library batches,
+/// lingers, pipelines and retries) → at end of input `flush()` and `close()`.
 ///
-/// Batches are sent when full, when `linger.ms` has passed since they opened, or at end of input.
-/// While stdin is idle the producer waits for outstanding answers, so an interactive user sees an
-/// error right after the line that caused it.
+/// Lines are lent to the producer straight from stdin's buffer (`BorrowedBytes`): each `send` returns once
+/// the line is copied into a batch, and the buffer is refilled only after every line in it was sent.
+/// While stdin is idle the producer's sender keeps running, so records leave within linger.ms; the first
+/// failed record wakes the read, so an interactive user sees the error right away.
+///
+/// Failures: the first one stops the input and becomes `Error producing to T-P: CODE_NAME: message` (`T-P`
+/// when `--partition` fixes it, else the topic: a failed record's partition is not reported back) and
+/// exit 1. A line without the key separator stops the input too; the lines before it are delivered first.
 struct ConsoleProducer {
-    struct Settings {
-        let topic: String
-        let partition: Int32?
-        let acks: Int16
-        let keySeparator: [UInt8]?
-        let batchSizeBytes: Int
-        let lingerMs: Int64
-        let timeoutMs: Int32
+    typealias LineProducer = Producer<BorrowedBytes, BorrowedBytes>
+
+    /// A line that has no key separator.
+    struct BadLine {
+        let number: Int
+        let text: String
     }
 
-    let client: SluiceClient
-    let settings: Settings
-    private var accumulator: BatchAccumulator
-    private var chooser: PartitionChooser
-    private var window = InFlightWindow(limit: 5)
-    /// The first line without the key separator; input stops there.
-    private var badLine: (number: Int, text: String)?
+    let producer: LineProducer
+    let topic: String
+    let partition: Int32?
+    let keySeparator: [UInt8]?
 
-    init(client: SluiceClient, settings: Settings) async throws {
-        let partitionCount = Int32(try await client.partitions(of: settings.topic).count)
-        guard partitionCount > 0 else {
-            throw SluiceError(.unknownTopicOrPartition, "topic '\(settings.topic)' has no partitions")
+    /// Produces every stdin line, then waits for all acknowledgements. Throws `CommandFailure` on the first
+    /// failed record or the first line without the key separator; closes the producer on every path.
+    func run() async throws {
+        let wake = try WakePipe()
+        let failure = FirstSendFailure(wake: wake)
+        // One closure for every record: a send stores a reference to it, not a new context per record.
+        let completion: @Sendable (Result<RecordMetadata, ProducerError>) -> Void = { [failure] result in
+            if case .failure(let error) = result { failure.record(error) }
         }
-        if let partition = settings.partition, partition >= partitionCount {
-            throw SluiceError(
-                .unknownTopicOrPartition,
-                "partition \(settings.topic)-\(partition) does not exist (the topic has \(partitionCount) partitions)")
+        let badLine: BadLine?
+        do {
+            badLine = try await sendLines(
+                from: StandardInputReader(), wake: wake, failure: failure, completion: completion)
+        } catch {
+            await producer.close(timeout: .zero)
+            throw error
         }
-        self.client = client
-        self.settings = settings
-        self.accumulator = BatchAccumulator(partitionCount: partitionCount, batchSizeBytes: settings.batchSizeBytes)
-        self.chooser = PartitionChooser(
-            mode: settings.partition.map { .fixed($0) } ?? .automatic, partitionCount: partitionCount,
-            firstStickyPartition: Int32.random(in: 0..<partitionCount))
-    }
-
-    /// Produces every stdin line, then waits for all answers. Throws `CommandFailure` on the first error.
-    mutating func run() async throws {
-        // A local, not a property: its line callbacks mutate `self`, which must not overlap an access to it.
-        var input = StandardInputReader()
-        while badLine == nil {
-            let nowMs = WallClock.nowMs()
-            if try input.waitReadable(timeoutMs: pollTimeoutMs(nowMs: nowMs)) {
-                guard try input.fill() else { break }
-                appendCompleteLines(from: &input, timestampMs: WallClock.nowMs())
-            } else if accumulator.hasOpenBatches {
-                sealAll()
-            } else {
-                // Idle input and nothing open: collect answers now, so errors surface promptly.
-                try await window.drain { _, _ in }
-            }
-            if let openedAtMs = accumulator.oldestOpenedAtMs, WallClock.nowMs() - openedAtMs >= settings.lingerMs {
-                sealAll()
-            }
-            try await sendSealed()
+        if failure.isSet {
+            // The run failed: what is still buffered fails with PRODUCER_CLOSED instead of being waited for.
+            await producer.close(timeout: .zero)
+        } else {
+            await producer.flush()
+            await producer.close()
         }
-        if badLine == nil {
-            let timestampMs = WallClock.nowMs()
-            input.takeFinalLine { line, number in _ = append(line: line, number: number, timestampMs: timestampMs) }
+        if let error = failure.error {
+            let target = partition.map { "\(topic)-\($0)" } ?? topic
+            throw CommandFailure("Error producing to \(target): \(error)")
         }
-        accumulator.sealAll()
-        try await sendSealed()
-        try await window.drain { _, _ in }
         if let badLine {
             throw CommandFailure("Error: No key separator found on line number \(badLine.number): '\(badLine.text)'")
         }
     }
 
-    /// Seals every open batch (linger expired); unkeyed records move on to the next partition, as
-    /// Kafka's sticky partitioner does when it starts a new batch.
-    private mutating func sealAll() {
-        accumulator.sealAll()
-        chooser.batchSealed(partition: chooser.stickyPartition)
-    }
-
-    /// poll(2) timeout: the rest of the oldest open batch's linger; 0 to check for answers while
-    /// requests are in flight; -1 (block) when there is nothing to do but wait for input.
-    private func pollTimeoutMs(nowMs: Int64) -> Int32 {
-        if let openedAtMs = accumulator.oldestOpenedAtMs {
-            return Int32(clamping: max(0, settings.lingerMs - (nowMs - openedAtMs)))
+    /// Sends lines until end of input, the first failure, or a line without the key separator (returned).
+    private func sendLines(
+        from input: StandardInputReader, wake: WakePipe, failure: FirstSendFailure,
+        completion: @escaping @Sendable (Result<RecordMetadata, ProducerError>) -> Void
+    ) async throws -> BadLine? {
+        // Bounded by the input: every pass consumes a chunk, or returns.
+        while !failure.isSet {
+            switch try await input.fill(wakingOn: wake) {
+            case .woken:
+                return nil
+            case .endOfInput:
+                guard let line = input.takeFinalLine() else { return nil }
+                return await send(line, failure: failure, completion: completion)
+            case .filled:
+                while let line = input.nextLine() {
+                    guard !failure.isSet else { return nil }
+                    if let badLine = await send(line, failure: failure, completion: completion) { return badLine }
+                }
+            }
         }
-        return window.isEmpty ? -1 : 0
+        return nil
     }
 
-    private mutating func appendCompleteLines(from input: inout StandardInputReader, timestampMs: Int64) {
-        input.forEachLine { line, number in append(line: line, number: number, timestampMs: timestampMs) }
-    }
-
-    /// Appends one line as a record; false (and `badLine` set) when the key separator is missing.
-    private mutating func append(line: UnsafeRawBufferPointer, number: Int, timestampMs: Int64) -> Bool {
+    /// Sends one line as a record (split into key and value at the separator, when one is set). Returns
+    /// the line when the separator is missing; a failed send is recorded in `failure`.
+    private func send(
+        _ line: StandardInputReader.Line, failure: FirstSendFailure,
+        completion: @escaping @Sendable (Result<RecordMetadata, ProducerError>) -> Void
+    ) async -> BadLine? {
         var key: UnsafeRawBufferPointer?
-        var value = line
-        if let separator = settings.keySeparator {
-            guard let split = Self.split(line, at: separator) else {
-                badLine = (number, String(decoding: line, as: UTF8.self))
-                return false
+        var value = line.bytes
+        if let keySeparator {
+            guard let split = Self.split(line.bytes, at: keySeparator) else {
+                return BadLine(number: line.number, text: String(decoding: line.bytes, as: UTF8.self))
             }
             (key, value) = split
         }
-        let partition = chooser.partition(forKey: key)
-        if accumulator.append(key: key, value: value, timestampMs: timestampMs, partition: partition) {
-            chooser.batchSealed(partition: partition)
+        // The line's bytes stay valid until this send returns (the reader refills only after): see BorrowedBytes.
+        let record = ProducerRecord(
+            topic: topic, partition: partition, key: key.map(BorrowedBytes.init), value: BorrowedBytes(value))
+        do {
+            try await producer.send(record, completion: completion)
+        } catch {
+            failure.record(error)
         }
-        return true
+        return nil
     }
 
     /// Key before the first `separator`, value after it; nil when the line has none.
@@ -148,21 +140,6 @@ struct ConsoleProducer {
                 position = index + 1
             }
             return nil
-        }
-    }
-
-    /// Starts a Produce request per sealed batch, in order, keeping at most 5 in flight.
-    private mutating func sendSealed() async throws {
-        for batch in accumulator.takeSealed() {
-            let request: InFlightProduce
-            do {
-                request = try await client.startProduce(
-                    topic: settings.topic, partition: batch.partition, batch: batch.records,
-                    recordCount: batch.recordCount, acks: settings.acks, timeoutMs: settings.timeoutMs)
-            } catch {
-                throw InFlightWindow.failure(TopicPartition(topic: settings.topic, partition: batch.partition), error)
-            }
-            try await window.add(request) { _, _ in }
         }
     }
 }

@@ -1,33 +1,51 @@
-import SluiceClient
+import SluiceProducer
+import Synchronization
 
-/// Receives acknowledgements for `perf produce` and prints Kafka's progress lines as they fall due.
+/// Receives the completions of `perf produce`'s records and prints Kafka's progress lines as they fall
+/// due (from the producer's sender task, as Kafka's callback prints from its I/O thread).
 ///
-/// A class, so the acknowledgement callback can update it while `InFlightWindow` is being mutated
-/// (a closure over the producer's own struct would overlap access to it).
-final class PerfReporter {
-    private(set) var stats: PerfStats
+/// Latency per record is `now − record timestamp` in wall-clock milliseconds: `ProducerPerformance` sets
+/// each record's timestamp (CreateTime) to the wall clock at its send call, and the producer reports it back
+/// in `RecordMetadata.timestamp` — Kafka's `PerfCallback` measures `currentTimeMillis()` from before `send`
+/// the same way. So every record shares one completion closure (`completion`) that captures only this
+/// object: no closure context is allocated per record.
+///
+/// One lock acquisition per completed record (uncontended: only the sender task completes records).
+final class PerfReporter: Sendable {
     let recordSize: Int
+    private let stats: Mutex<PerfStats>
+    /// The first failed record (a failed record is not counted, as in Kafka).
+    let failure = FirstSendFailure()
 
-    init(recordSize: Int, startedAt: ContinuousClock.Instant) {
+    init(recordSize: Int, startedAtMs: Int64) {
+        precondition(recordSize > 0, "records have at least one byte")
         self.recordSize = recordSize
-        self.stats = PerfStats(startedAt: startedAt)
+        self.stats = Mutex(PerfStats(startedAtMs: startedAtMs))
     }
 
     /// Restarts the clock (after setup, right before the first record).
-    func start(at instant: ContinuousClock.Instant) {
-        stats = PerfStats(startedAt: instant)
+    func start(atMs startedAtMs: Int64) {
+        stats.withLock { $0 = PerfStats(startedAtMs: startedAtMs) }
     }
 
-    /// Accounts one acknowledged batch; prints a window line every 5 s.
-    func acknowledged(_ request: InFlightProduce, _ acknowledgement: ProduceAcknowledgement) throws {
-        let line = stats.record(
-            latency: acknowledgement.latency, records: request.recordCount, bytes: request.recordCount * recordSize,
-            now: .now)
-        if let line { try StandardOutput.print(line) }
+    /// Accounts one record's fate; prints a window line every 5 s.
+    func completed(_ result: Result<RecordMetadata, ProducerError>) {
+        switch result {
+        case .success(let metadata):
+            let nowMs = WallClock.nowMs()
+            let latencyMs = Int(max(0, nowMs - metadata.timestamp))
+            let line = stats.withLock { $0.record(latencyMs: latencyMs, bytes: recordSize, nowMs: nowMs) }
+            // A failed progress write must not stop the measurement; the final line's write reports it.
+            if let line { try? StandardOutput.print(line) }
+        case .failure(let error):
+            failure.record(error)
+        }
     }
 
     /// Prints the final line.
     func finish() throws {
-        try StandardOutput.print(stats.totalLine(now: .now))
+        let nowMs = WallClock.nowMs()
+        let line = stats.withLock { $0.totalLine(nowMs: nowMs) }
+        try StandardOutput.print(line)
     }
 }

@@ -1,94 +1,85 @@
-import SluiceClient
-import SluiceWire
+import SluiceProducer
 
-/// The loop behind `perf produce`: one generated payload (random upper-case letters, as Kafka's tool
-/// makes it), unkeyed records with sticky partitioning, batches sent with up to 5 in flight.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The loop behind `perf produce`, Kafka's `ProducerPerformance` over the SluiceProducer library: one
+/// generated payload (random upper-case letters, as Kafka's tool makes it), unkeyed records (sticky
+/// partitioning), each sent with `send(_:completion:)`, held to `--throughput` by `ThroughputThrottler`;
+/// then `flush()`, the final line, the metrics if asked, and `close()`.
 ///
-/// A batch is sealed when full, or when `linger.ms` has passed since it opened and a request slot is
-/// free — so with linger.ms=0 batches grow while the window is full, as in Kafka's sender.
+/// The first failed record stops the run with `Error producing to T: …` and exit 1 (Kafka's tool prints
+/// the exception and goes on; failing fast keeps a broken setup from looking like a slow one).
+///
+/// Per record on this side: one wall-clock read and the `send` call; the completion closure is shared and
+/// the payload is lent, not copied (`BorrowedBytes`), so nothing is allocated here per record.
 struct ProducerPerformance {
     struct Settings {
         let topic: String
         let numRecords: Int
         let recordSize: Int
         let throughput: Double
-        let properties: ProducerProperties
+        let printMetrics: Bool
     }
 
-    let client: SluiceClient
+    let producer: Producer<BorrowedBytes, BorrowedBytes>
     let settings: Settings
-    private var accumulator: BatchAccumulator
-    private var chooser: PartitionChooser
-    private var window = InFlightWindow(limit: 5)
-    private let reporter: PerfReporter
-
-    init(client: SluiceClient, settings: Settings) async throws {
-        let partitionCount = Int32(try await client.partitions(of: settings.topic).count)
-        guard partitionCount > 0 else {
-            throw SluiceError(.unknownTopicOrPartition, "topic '\(settings.topic)' has no partitions")
-        }
-        self.client = client
-        self.settings = settings
-        self.reporter = PerfReporter(recordSize: settings.recordSize, startedAt: .now)
-        self.accumulator = BatchAccumulator(
-            partitionCount: partitionCount, batchSizeBytes: settings.properties.batchSizeBytes)
-        self.chooser = PartitionChooser(
-            mode: .automatic, partitionCount: partitionCount, firstStickyPartition: Int32.random(in: 0..<partitionCount)
-        )
-    }
 
     /// Sends every record, waits for every answer, prints progress and the final line to stdout.
-    mutating func run() async throws {
-        // One owner, freed below: the payload must outlive awaits, which `withUnsafeBytes` cannot span.
+    func run() async throws {
+        // One owner, freed at the end, after the producer is closed: records borrow it (see BorrowedBytes).
         let payload = UnsafeMutableRawBufferPointer.allocate(byteCount: settings.recordSize, alignment: 1)
         defer { payload.deallocate() }
         for index in 0..<payload.count { payload[index] = UInt8.random(in: UInt8(ascii: "A")...UInt8(ascii: "Z")) }
-        let value = UnsafeRawBufferPointer(payload)
-        let throttler = ThroughputThrottler(recordsPerSecond: settings.throughput)
-        let startedAt = ContinuousClock.now
-        reporter.start(at: startedAt)
-        for sent in 0..<settings.numRecords {
-            if let pause = throttler.pause(sent: sent, elapsed: .now - startedAt) {
-                try await sealIfLingered(nowMs: WallClock.nowMs())
-                try await Task.sleep(for: pause)
-            }
-            let nowMs = WallClock.nowMs()
-            let partition = chooser.partition(forKey: nil)
-            if accumulator.append(key: nil, value: value, timestampMs: nowMs, partition: partition) {
-                chooser.batchSealed(partition: partition)
-            } else {
-                try await sealIfLingered(nowMs: nowMs)
-            }
-            try await sendSealed()
+        let reporter = PerfReporter(recordSize: settings.recordSize, startedAtMs: WallClock.nowMs())
+        do {
+            try await send(value: BorrowedBytes(UnsafeRawBufferPointer(payload)), reporter: reporter)
+        } catch {
+            await producer.close(timeout: .zero)
+            throw error
         }
-        accumulator.sealAll()
-        try await sendSealed()
-        try await window.drain(reporter.acknowledged)
+        await producer.flush()
+        if let error = reporter.failure.error {
+            await producer.close(timeout: .zero)
+            throw CommandFailure("Error producing to \(settings.topic): \(error)")
+        }
         try reporter.finish()
-    }
-
-    /// Seals the open batches once linger.ms has passed, if a request slot is free to send them.
-    private mutating func sealIfLingered(nowMs: Int64) async throws {
-        guard let openedAtMs = accumulator.oldestOpenedAtMs, nowMs - openedAtMs >= settings.properties.lingerMs else {
-            return
+        if settings.printMetrics {
+            // Prometheus text, which ends with its own newline.
+            try FileDescriptorWriter.writeAll(Array(producer.metrics.emit().utf8), to: STDOUT_FILENO)
         }
-        try await window.reapCompleted(reporter.acknowledged)
-        guard window.hasRoom else { return }
-        accumulator.sealAll()
-        chooser.batchSealed(partition: chooser.stickyPartition)
+        await producer.close()
     }
 
-    private mutating func sendSealed() async throws {
-        for batch in accumulator.takeSealed() {
-            let request: InFlightProduce
-            do {
-                request = try await client.startProduce(
-                    topic: settings.topic, partition: batch.partition, batch: batch.records,
-                    recordCount: batch.recordCount, acks: settings.properties.acks)
-            } catch {
-                throw InFlightWindow.failure(TopicPartition(topic: settings.topic, partition: batch.partition), error)
+    /// The send loop: `numRecords` sends, paced by the throttler, stopping at the first failure.
+    private func send(value: BorrowedBytes, reporter: PerfReporter) async throws {
+        // Created once; it captures only the reporter (see PerfReporter for how latency is measured).
+        let completion: @Sendable (Result<RecordMetadata, ProducerError>) -> Void = { [reporter] result in
+            reporter.completed(result)
+        }
+        let throttler = ThroughputThrottler(recordsPerSecond: settings.throughput)
+        let startedAtMs = WallClock.nowMs()
+        reporter.start(atMs: startedAtMs)
+        for sent in 0..<settings.numRecords {
+            guard !reporter.failure.isSet else { return }
+            // One clock read per record (Kafka's sendStartMs): the throttle's elapsed time and the timestamp,
+            // from which the completion's latency counts.
+            var sendStartMs = WallClock.nowMs()
+            if let pause = throttler.pause(sent: sent, elapsed: .milliseconds(sendStartMs - startedAtMs)) {
+                try await Task.sleep(for: pause)
+                sendStartMs = WallClock.nowMs()
             }
-            try await window.add(request, onAcknowledgement: reporter.acknowledged)
+            let record = ProducerRecord<BorrowedBytes, BorrowedBytes>(
+                topic: settings.topic, value: value, timestamp: sendStartMs)
+            do {
+                try await producer.send(record, completion: completion)
+            } catch {
+                reporter.failure.record(error)
+                return
+            }
         }
     }
 }

@@ -1,42 +1,37 @@
 import ArgumentParser
+import SluiceConfig
+import SluiceProducer
 
-/// The producer settings `perf produce --producer-props` understands, with Kafka's names and defaults
-/// (acks=all, batch.size=16384, linger.ms=5). `bootstrap.servers` is accepted too, since every
-/// `kafka-producer-perf-test` command line carries it; any other key is an error naming it.
-struct ProducerProperties {
-    static let recognizedKeys = ["acks", "batch.size", "linger.ms", "bootstrap.servers"]
+/// The producer properties of `sluice produce` and `sluice perf produce`, merged as Kafka's tools merge
+/// them (`CommandLineUtils.maybeMergeOptions`): a flag given on the command line wins over a property for
+/// the same key (`--linger-ms 7` beats `--producer-property linger.ms=9`); a property wins over a flag's
+/// default; the command's defaults fill the rest. Any producer key is accepted; the library validates.
+enum ProducerProperties {
+    /// `defaults`, then `properties` in order (a later one wins), then `flags` (only those given). Pure.
+    static func merge(
+        defaults: [String: String], properties: [(key: String, value: String)], flags: [String: String]
+    ) -> [String: String] {
+        var merged = defaults
+        for (key, value) in properties { merged[key] = value }
+        for (key, value) in flags { merged[key] = value }
+        assert(merged.count >= defaults.count, "merging only adds or replaces keys")
+        return merged
+    }
 
-    /// acks: 0, 1 or -1 (all).
-    var acks: Int16 = -1
-    /// batch.size.
-    var batchSizeBytes = 16_384
-    /// linger.ms.
-    var lingerMs: Int64 = 5
-    /// bootstrap.servers, when given here (it overrides --bootstrap-server).
-    var bootstrapServers: String?
+    /// Parses `pairs` given to `option` (`key=value` each) and merges them.
+    static func merge(
+        defaults: [String: String], pairs: [String], option: String, flags: [String: String]
+    ) throws -> [String: String] {
+        merge(defaults: defaults, properties: try KeyValueParser.parse(pairs, option: option), flags: flags)
+    }
 
-    init(parsing pairs: [String]) throws {
-        for (key, value) in try KeyValueParser.parse(pairs, option: "--producer-props") {
-            switch key {
-            case "acks":
-                acks = try AcksParser.parse(value, option: "acks")
-            case "batch.size":
-                guard let bytes = Int(value), bytes >= 1024, bytes <= 64 << 20 else {
-                    throw ValidationError(
-                        "batch.size must be a number of bytes between 1024 and \(64 << 20), not '\(value)'")
-                }
-                batchSizeBytes = bytes
-            case "linger.ms":
-                guard let milliseconds = Int64(value), milliseconds >= 0 else {
-                    throw ValidationError("linger.ms must be a non-negative number, not '\(value)'")
-                }
-                lingerMs = milliseconds
-            case "bootstrap.servers":
-                bootstrapServers = value
-            default:
-                let known = Self.recognizedKeys.joined(separator: ", ")
-                throw ValidationError("unknown producer property '\(key)' (perf produce understands \(known))")
-            }
+    /// Checks `config` as `Producer(config:)` will; a bad key or value is a validation error naming it
+    /// (`Invalid value 'abc' for configuration linger.ms: …`).
+    static func validate(_ config: [String: String]) throws {
+        do {
+            _ = try ProducerConfig.parse(config)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 }

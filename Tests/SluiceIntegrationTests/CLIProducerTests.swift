@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+/// `sluice produce` and `sluice perf produce` over the SluiceProducer library, against a real broker:
+/// producer properties and their precedence, fast failures, the key separator, and Kafka's perf-test output.
+@Suite(.serialized)
+struct CLIProducerTests {
+    /// Kafka's `ProducerPerformance` final line (a function: `Regex` is not Sendable, so no shared static).
+    static func finalLine() -> Regex<(Substring, Substring)> {
+        #/(\d+) records sent, \d+\.\d{6} records/sec \(\d+\.\d{2} MB/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\./#
+    }
+
+    static func lines(_ values: [String]) -> Data { Data((values.joined(separator: "\n") + "\n").utf8) }
+
+    static func consume(_ topic: String, count: Int, broker: BrokerProcess) throws -> [String] {
+        let result = try CLI.run([
+            "consume", "--topic", topic, "--from-beginning", "--max-messages", "\(count)",
+            "--timeout-ms", "5000", "--bootstrap-server", broker.bootstrap,
+        ])
+        return result.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    @Test func producerPropertyReachesTheProducerAndIsDelivered() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(try CLI.run(["topics", "create", "props", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let produced = try CLI.run(
+            [
+                "produce", "--topic", "props", "--producer-property", "linger.ms=20",
+                "--producer-property", "client.id=props-test", "--bootstrap-server", broker.bootstrap,
+            ],
+            stdin: Self.lines(["a", "b", "c"]))
+        #expect(produced.status == 0, "\(produced.stderr)")
+        #expect(try Self.consume("props", count: 3, broker: broker) == ["a", "b", "c"])
+        // A property the library enforces client-side shows that the property reached it.
+        let tooLarge = try CLI.run(
+            [
+                "produce", "--topic", "props", "--producer-property", "max.request.size=200",
+                "--bootstrap-server", broker.bootstrap,
+            ],
+            stdin: Self.lines([String(repeating: "x", count: 500)]))
+        #expect(tooLarge.status == 1)
+        #expect(tooLarge.stderr.contains("Error producing to props: "), "\(tooLarge.stderr)")
+        #expect(tooLarge.stderr.contains("max.request.size"), "\(tooLarge.stderr)")
+    }
+
+    @Test func explicitFlagWinsOverProducerProperty() throws {
+        let broker = try BrokerProcess(overrides: ["min.insync.replicas=2"])
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(try CLI.run(["topics", "create", "strict", "--bootstrap-server", broker.bootstrap]).status == 0)
+        // acks=1 from the property beats the flag's default (all): accepted with one in-sync replica.
+        let fromProperty = try CLI.run(
+            [
+                "produce", "--topic", "strict", "--producer-property", "acks=1",
+                "--bootstrap-server", broker.bootstrap,
+            ], stdin: Self.lines(["one"]))
+        #expect(fromProperty.status == 0, "\(fromProperty.stderr)")
+        // --acks all given explicitly beats the property: refused, named as Kafka names it.
+        let fromFlag = try CLI.run(
+            [
+                "produce", "--topic", "strict", "--producer-property", "acks=1", "--acks", "all",
+                "--bootstrap-server", broker.bootstrap,
+            ], stdin: Self.lines(["two"]),
+            timeout: .seconds(30))
+        #expect(fromFlag.status == 1)
+        #expect(fromFlag.stderr.contains("NOT_ENOUGH_REPLICAS"), "\(fromFlag.stderr)")
+    }
+
+    @Test func badProducerPropertyFailsNamingTheKey() throws {
+        // Validated before connecting: no broker needed.
+        let badValue = try CLI.run(
+            [
+                "produce", "--topic", "any", "--producer-property", "linger.ms=abc",
+                "--bootstrap-server", "127.0.0.1:1",
+            ], timeout: .seconds(10))
+        #expect(badValue.status != 0)
+        #expect(badValue.stderr.contains("linger.ms"), "\(badValue.stderr)")
+        #expect(badValue.stderr.contains("'abc'"), "\(badValue.stderr)")
+        let unknownKey = try CLI.run(
+            [
+                "perf", "produce", "--topic", "any", "--num-records", "1", "--record-size", "1",
+                "--producer-props", "linger.msec=5", "--bootstrap-server", "127.0.0.1:1",
+            ],
+            timeout: .seconds(10))
+        #expect(unknownKey.status != 0)
+        #expect(unknownKey.stderr.contains("linger.msec"), "\(unknownKey.stderr)")
+        let notAPair = try CLI.run(
+            [
+                "produce", "--topic", "any", "--producer-property", "linger.ms",
+                "--bootstrap-server", "127.0.0.1:1",
+            ], timeout: .seconds(10))
+        #expect(notAPair.status != 0)
+        #expect(notAPair.stderr.contains("--producer-property expects key=value"), "\(notAPair.stderr)")
+    }
+
+    @Test func unknownTopicAndPartitionFailAtOnce() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(
+            try CLI.run(["topics", "create", "two", "--partitions", "2", "--bootstrap-server", broker.bootstrap]).status
+                == 0)
+        // Without the Metadata check the producer would wait max.block.ms (60 s); the timeout catches that.
+        let unknown = try CLI.run(
+            ["produce", "--topic", "missing", "--bootstrap-server", broker.bootstrap],
+            stdin: Self.lines(["x"]), timeout: .seconds(10))
+        #expect(unknown.status == 1)
+        #expect(
+            unknown.stderr.contains("Error: UNKNOWN_TOPIC_OR_PARTITION: topic 'missing' does not exist"),
+            "\(unknown.stderr)")
+        let perf = try CLI.run(
+            [
+                "perf", "produce", "--topic", "missing", "--num-records", "10", "--record-size", "10",
+                "--bootstrap-server", broker.bootstrap,
+            ], timeout: .seconds(10))
+        #expect(perf.status == 1)
+        #expect(
+            perf.stderr.contains("Error: UNKNOWN_TOPIC_OR_PARTITION: topic 'missing' does not exist"), "\(perf.stderr)")
+        let partition = try CLI.run(
+            ["produce", "--topic", "two", "--partition", "2", "--bootstrap-server", broker.bootstrap],
+            stdin: Self.lines(["x"]), timeout: .seconds(10))
+        #expect(partition.status == 1)
+        #expect(
+            partition.stderr.contains("partition two-2 does not exist (the topic has 2 partitions)"),
+            "\(partition.stderr)")
+    }
+
+    @Test func lineWithoutKeySeparatorStopsAfterDeliveringEarlierLines() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(try CLI.run(["topics", "create", "keyed", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let result = try CLI.run(
+            ["produce", "--topic", "keyed", "--key-separator", "::", "--bootstrap-server", broker.bootstrap],
+            stdin: Self.lines(["k1::v1", "k2::v2", "no separator", "k4::v4"]))
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains("Error: No key separator found on line number 3: 'no separator'"), "\(result.stderr)"
+        )
+        #expect(try Self.consume("keyed", count: 4, broker: broker) == ["v1", "v2"])
+    }
+
+    @Test func perfProducePrintsKafkasFinalLine() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(try CLI.run(["topics", "create", "perf", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let result = try CLI.run(
+            [
+                "perf", "produce", "--topic", "perf", "--num-records", "20000", "--record-size", "100",
+                "--throughput", "-1", "--producer-props", "acks=1", "linger.ms=5", "batch.size=262144",
+                "--bootstrap-server", broker.bootstrap,
+            ], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stderr)")
+        let last = try #require(result.stdoutText.split(separator: "\n").last.map(String.init))
+        let match = try #require(last.wholeMatch(of: Self.finalLine()), "not Kafka's final line: \(last)")
+        #expect(match.1 == "20000")
+        let describe = try CLI.run(["topics", "describe", "perf", "--bootstrap-server", broker.bootstrap])
+        #expect(describe.stdoutText.contains("LogEndOffset: 20000"), "\(describe.stdoutText)")
+    }
+
+    @Test func perfProducePrintsTheProducersMetrics() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(try CLI.run(["topics", "create", "perf", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let result = try CLI.run(
+            [
+                "perf", "produce", "--topic", "perf", "--num-records", "1000", "--record-size", "100",
+                "--throughput", "-1", "--producer-props", "acks=1", "--print-metrics",
+                "--bootstrap-server", broker.bootstrap,
+            ], timeout: .seconds(60))
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.wholeMatch(of: Self.finalLine()) != nil }, "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("sluice_producer_batches_sent_total"), "\(result.stdoutText)")
+        #expect(
+            result.stdoutText.contains("sluice_producer_records_sent_total{topic=\"perf\"} 1000"),
+            "\(result.stdoutText)")
+    }
+}
