@@ -123,11 +123,7 @@ struct ProducerBatch: Sendable {
             partitionLeaderEpoch: -1, crc: 0, attributes: 0, lastOffsetDelta: recordCount - 1,
             firstTimestamp: firstTimestamp, maxTimestamp: maxTimestamp, producerId: producerId,
             producerEpoch: producerEpoch, baseSequence: baseSequence, recordCount: recordCount)
-        buffer.withUnsafeMutableReadableBytes { bytes in
-            header.write(to: bytes)
-            let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[RecordBatchHeader.crcRangeStart...]))
-            bytes.storeBytes(of: crc.bigEndian, toByteOffset: 17, as: UInt32.self)
-        }
+        buffer.withUnsafeMutableReadableBytes { header.seal($0) }
         isFinished = true
     }
 

@@ -66,13 +66,18 @@ enum CheckpointFile {
 
     /// Replaces `name` in `directory` with `text`, atomically and durably.
     static func write(_ text: String, directory: FileDescriptor, name: String) throws(StorageError) {
+        try writeAtomically(Array(text.utf8), directory: directory, name: name)
+    }
+
+    /// Replaces `name` in `directory` with `bytes`: write a temp file, fsync it, rename it over the name,
+    /// fsync the directory — a crash leaves the old file or the new one, never a mix.
+    static func writeAtomically(_ bytes: [UInt8], directory: FileDescriptor, name: String) throws(StorageError) {
         let path = "\(directory.path)/\(name)"
         let temporaryPath = path + temporarySuffix
         let file = try FileDescriptor.open(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        var text = text
-        let result = text.withUTF8 { (buffer) -> Result<Void, StorageError> in
+        let result = bytes.withUnsafeBytes { (buffer) -> Result<Void, StorageError> in
             do throws(StorageError) {
-                return .success(try file.write(UnsafeRawBufferPointer(buffer), at: 0))
+                return .success(try file.write(buffer, at: 0))
             } catch {
                 return .failure(error)
             }

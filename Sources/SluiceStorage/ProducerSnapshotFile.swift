@@ -22,19 +22,6 @@ enum ProducerSnapshotFile {
     /// Replaces the snapshot for `offset` with `bytes`, atomically and durably.
     static func write(_ bytes: [UInt8], offset: Int64, directory: FileDescriptor) throws(StorageError) {
         precondition(bytes.count <= limitBytes, "producer snapshot of \(bytes.count) bytes above its bound")
-        let path = "\(directory.path)/\(name(offset: offset))"
-        let temporaryPath = path + CheckpointFile.temporarySuffix
-        let file = try FileDescriptor.open(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        let result = bytes.withUnsafeBytes { (buffer) -> Result<Void, StorageError> in
-            do throws(StorageError) {
-                return .success(try file.write(buffer, at: 0))
-            } catch {
-                return .failure(error)
-            }
-        }
-        try result.get()
-        try file.sync()
-        guard rename(temporaryPath, path) == 0 else { throw StorageError.fromErrno("rename", temporaryPath) }
-        try directory.sync()
+        try CheckpointFile.writeAtomically(bytes, directory: directory, name: name(offset: offset))
     }
 }

@@ -110,6 +110,16 @@ public struct RecordBatchHeader: Sendable, Hashable {
         bytes.storeBytes(of: recordCount.bigEndian, toByteOffset: 57, as: Int32.self)
     }
 
+    /// Writes this header into the first 61 bytes of `batch` (a whole batch: header space, then records) with
+    /// the CRC-32C computed over the batch from the attributes to the end — how a producer seals a batch.
+    @inlinable
+    public func seal(_ batch: UnsafeMutableRawBufferPointer) {
+        precondition(batch.count == totalSize, "seal needs the whole batch: \(batch.count) bytes, header says \(totalSize)")
+        write(to: batch)
+        let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: batch[RecordBatchHeader.crcRangeStart...]))
+        batch.storeBytes(of: crc.bigEndian, toByteOffset: 17, as: UInt32.self)
+    }
+
     /// Stamps base offset and leader epoch into a batch in place; the CRC stays valid (they precede its range).
     @inlinable
     public static func stamp(
