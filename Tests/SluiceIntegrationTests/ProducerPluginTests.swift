@@ -61,4 +61,33 @@ struct ProducerPluginTests {
             _ = try await producer.send(ProducerRecord(topic: "closing", value: [2]))
         }
     }
+
+    @Test func acksZeroCompletesWithOffsetMinusOneAndTheRecordLands() async throws {
+        let broker = try BrokerProcess()
+        defer { broker.kill9(); broker.removeData() }
+        #expect(try CLI.run(["topics", "create", "fire", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let producer = try Producer(config: ["bootstrap.servers": broker.bootstrap, "acks": "0", "linger.ms": "0"])
+        let metadata = try await producer.send(ProducerRecord(topic: "fire", value: Array("forget".utf8)))
+        #expect(metadata.offset == -1)
+        await producer.close()
+        let consumed = try CLI.run(["consume", "--topic", "fire", "--from-beginning", "--max-messages", "1",
+                                    "--timeout-ms", "5000", "--bootstrap-server", broker.bootstrap])
+        #expect(consumed.stdoutText == "forget\n")
+    }
+
+    @Test func unknownTopicFailsAfterMaxBlockMs() async throws {
+        let broker = try BrokerProcess()
+        defer { broker.kill9(); broker.removeData() }
+        let producer = try Producer(config: [
+            "bootstrap.servers": broker.bootstrap, "max.block.ms": "300", "retry.backoff.ms": "50"])
+        let started = ContinuousClock.now
+        await #expect {
+            try await producer.send(ProducerRecord(topic: "no-such-topic", value: [1]), completion: nil)
+        } throws: { error in
+            guard case .metadataUnavailable = error as? ProducerError else { return false }
+            return true
+        }
+        #expect(started.duration(to: .now) >= .milliseconds(300))
+        await producer.close()
+    }
 }

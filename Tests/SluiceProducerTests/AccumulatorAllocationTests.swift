@@ -5,7 +5,8 @@ import Testing
 
 /// No allocation per record on the append path (style #8). Counts heap allocations through a malloc-counting
 /// `LD_PRELOAD` shim that exports `long sluice_malloc_count(void)` (a dozen lines of C wrapping
-/// `__libc_malloc` & co.); without the shim the suite is skipped. Meaningful in a release build.
+/// `__libc_malloc` & co., `Tests/Support/malloccount.c`); without the shim the suite is disabled, and
+/// `scripts/test` runs it a second time with the shim preloaded. Holds in debug builds as well as release.
 @Suite(.serialized, .enabled(if: MallocCounter.read != nil))
 struct AccumulatorAllocationTests {
     static var mallocCount: MallocCounter.Read? { MallocCounter.read }
