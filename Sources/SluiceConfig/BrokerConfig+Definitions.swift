@@ -7,8 +7,8 @@ extension BrokerConfig {
             ConfigPrefix(
                 "gateway.",
                 documentation: "Settings of the gateway's producer, Kafka producer keys under this prefix "
-                    + "(gateway.linger.ms, gateway.acks). Collected without validation for now; the gateway "
-                    + "validates them when it starts.")
+                    + "(gateway.linger.ms, gateway.acks), plus gateway.enable and gateway.max.request.bytes. "
+                    + "Collected here; the server validates them at start (exit 78 naming the key).")
         ]
     )
 

@@ -4,8 +4,8 @@
 ///
 /// Names follow Kafka's keys in camelCase with the unit last (`log.segment.bytes` →
 /// ``logSegmentBytes``). Sizes are plain byte counts and durations plain milliseconds, as in Kafka.
-/// Keys under `gateway.` are reserved for the gateway producer and are not validated here yet: they
-/// are collected raw into ``gatewayProperties`` and a later change validates them.
+/// Keys under `gateway.` belong to the gateway and its producer: they are collected raw into
+/// ``gatewayProperties`` here and validated by the server's `GatewayConfig` at start.
 public struct BrokerConfig: Sendable, Hashable {
     /// `node.id`: this broker's id in the cluster, ≥ 0. Kafka's `broker.id` alias is not accepted.
     public let nodeId: Int
@@ -68,6 +68,6 @@ public struct BrokerConfig: Sendable, Hashable {
     /// `metrics.enabled`: Sluice's switch for Prometheus exposition, to measure its cost.
     public let metricsEnabled: Bool
     /// `gateway.*`: the gateway producer's settings with the prefix removed (`gateway.linger.ms` →
-    /// `linger.ms`), raw and not yet validated.
+    /// `linger.ms`), raw; `GatewayConfig` in SluiceServer validates them at start.
     public let gatewayProperties: [String: String]
 }
