@@ -5,12 +5,7 @@ extension BrokerMetrics {
     public func partition(topic: String, partition: Int32) -> PartitionGauges {
         let key = PartitionKey(topic: topic, partition: partition)
         return partitions.withLock { gauges in
-            if let existing = gauges[key] {
-                return existing
-            }
-            let created = PartitionGauges(registry: registry, topic: topic, partition: partition)
-            gauges[key] = created
-            return created
+            gauges.value(forKey: key) { PartitionGauges(registry: registry, topic: topic, partition: partition) }
         }
     }
 

@@ -6,12 +6,9 @@ extension ProducerMetrics {
     public func partition(topic: String, partition: Int32) -> ProducerPartitionGauges {
         let key = PartitionKey(topic: topic, partition: partition)
         return partitions.withLock { gauges in
-            if let existing = gauges[key] {
-                return existing
+            gauges.value(forKey: key) {
+                ProducerPartitionGauges(registry: registry, topic: topic, partition: partition, recording: isRecording)
             }
-            let created = ProducerPartitionGauges(registry: registry, topic: topic, partition: partition, recording: isRecording)
-            gauges[key] = created
-            return created
         }
     }
 
@@ -20,12 +17,9 @@ extension ProducerMetrics {
     /// later calls.
     public func topic(_ topic: String) -> ProducerTopicCounters {
         topics.withLock { counters in
-            if let existing = counters[topic] {
-                return existing
+            counters.value(forKey: topic) {
+                ProducerTopicCounters(registry: registry, topic: topic, recording: isRecording)
             }
-            let created = ProducerTopicCounters(registry: registry, topic: topic, recording: isRecording)
-            counters[topic] = created
-            return created
         }
     }
 
@@ -34,12 +28,9 @@ extension ProducerMetrics {
     /// object on later calls. Keep it with the connection.
     public func broker(_ id: Int32) -> ProducerBrokerMetrics {
         brokers.withLock { metrics in
-            if let existing = metrics[id] {
-                return existing
+            metrics.value(forKey: id) {
+                ProducerBrokerMetrics(registry: registry, brokerID: id, recording: isRecording)
             }
-            let created = ProducerBrokerMetrics(registry: registry, brokerID: id, recording: isRecording)
-            metrics[id] = created
-            return created
         }
     }
 
