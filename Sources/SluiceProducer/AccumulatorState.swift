@@ -24,6 +24,8 @@ struct AccumulatorState {
     var nextWaiterId: UInt64 = 0
     /// Waiter ids handed out but not registered yet; `true` once expired before registration.
     var announcedWaiters: [UInt64: Bool] = [:]
+    /// Batches leased to runs of `send(contentsOf:)` and not given back yet (see `BatchLease`).
+    var outstandingLeases = 0
     /// `close()` began: appends fail with `.closed`.
     var isClosed = false
     /// `close()` drains: every batch is ready (reason `flush`).

@@ -47,16 +47,8 @@ extension Producer {
         callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?, reserved: inout ReservedMemory?
     ) throws(ProducerError) -> AppendOutcome {
         let result = withSerialized(record) { key, value -> AttemptResult in
-            let recordBytes =
-                RecordBatchHeader.size
-                + ProducerBatch.maximumRecordBytes(keyCount: key?.count, valueCount: value?.count)
-            if recordBytes > config.maxRequestSizeBytes {
-                return .failure(
-                    .recordTooLarge(size: recordBytes, limit: config.maxRequestSizeBytes, key: "max.request.size"))
-            }
-            if recordBytes > config.bufferMemoryBytes {
-                return .failure(
-                    .recordTooLarge(size: recordBytes, limit: config.bufferMemoryBytes, key: "buffer.memory"))
+            if let tooLarge = sizeViolation(keyCount: key?.count, valueCount: value?.count) {
+                return .failure(tooLarge)
             }
             guard let choice = partitionChoice(record, key: key, value: value) else { return .success(.needsMetadata) }
             let request = RecordAccumulator.AppendRequest(
@@ -68,9 +60,23 @@ extension Producer {
         return try result.get()
     }
 
+    /// The error for a record whose batch (header included) would exceed `max.request.size` or
+    /// `buffer.memory`; nil when it fits.
+    func sizeViolation(keyCount: Int?, valueCount: Int?) -> ProducerError? {
+        let recordBytes =
+            RecordBatchHeader.size + ProducerBatch.maximumRecordBytes(keyCount: keyCount, valueCount: valueCount)
+        if recordBytes > config.maxRequestSizeBytes {
+            return .recordTooLarge(size: recordBytes, limit: config.maxRequestSizeBytes, key: "max.request.size")
+        }
+        if recordBytes > config.bufferMemoryBytes {
+            return .recordTooLarge(size: recordBytes, limit: config.bufferMemoryBytes, key: "buffer.memory")
+        }
+        return nil
+    }
+
     /// The partition decision made outside the lock: explicit, murmur2 of the key, a custom partitioner's
     /// choice, or sticky. nil when a custom partitioner needs the partition count and metadata is missing.
-    private func partitionChoice(
+    func partitionChoice(
         _ record: ProducerRecord<Key, Value>, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?
     ) -> PartitionChoice? {
         if let partition = record.partition { return .explicit(partition) }
@@ -85,7 +91,7 @@ extension Producer {
     }
 
     /// Calls `body` with the serialized key and value (nil for a null key or value), valid during the call.
-    private func withSerialized(
+    func withSerialized(
         _ record: ProducerRecord<Key, Value>,
         _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) -> AttemptResult
     ) -> AttemptResult {

@@ -12,6 +12,9 @@ import SluiceObservability
 ///
 /// Cost of a `send` without a completion: no allocation, no actor hop and one lock acquisition when the
 /// record fits the partition's open batch (the record is encoded straight into the pooled batch buffer).
+/// `send(contentsOf:completion:)` takes no lock per record: it leases the partitions' batches and encodes a
+/// whole run of records into them outside the lock (see `BatchLease`). The CLI, `perf produce` and the
+/// HTTP gateway send that way.
 public final class Producer<Key: Sendable, Value: Sendable>: Sendable {
     /// The parsed settings.
     public let config: ProducerConfig

@@ -101,6 +101,22 @@ extension RecordAccumulator {
         state: inout AccumulatorState
     ) -> AppendOutcome? {
         assert(queue.open == nil, "a new batch opens only after the previous one is sealed")
+        guard var batch = openBatch(for: request, in: queue, reserved: &reserved, state: &state) else { return nil }
+        batch.append(
+            key: request.key, value: request.value, timestamp: request.timestamp, sendNanos: request.nowNanos,
+            storesCompletion: request.storesCompletion, callback: request.callback)
+        queue.open = batch
+        queue.queuedRecords += 1
+        queue.publishGauges()
+        return .appended(partition: queue.topicPartition.partition, wakeSender: true)
+    }
+
+    /// A new empty batch for `request`'s record in `queue`'s partition, with the reserved buffer or one from
+    /// the pool (nil when the pool has no memory now); counted as incomplete from here. Caller holds the lock.
+    func openBatch(
+        for request: AppendRequest, in queue: PartitionQueue, reserved: inout ReservedMemory?,
+        state: inout AccumulatorState
+    ) -> ProducerBatch? {
         let bytes = newBatchBytes(request)
         let buffer: ByteBuffer
         if let memory = reserved, memory.bytes == bytes {
@@ -113,17 +129,15 @@ extension RecordAccumulator {
         }
         state.nextBatchId += 1
         state.incompleteBatches += 1
-        let recordBytes = ProducerBatch.maximumRecordBytes(
-            keyCount: request.key?.count, valueCount: request.value?.count)
-        queue.open = ProducerBatch(
+        // The record's size as the first of a batch (deltas 0): records like it fill the batch to about
+        // `expectedRecords`, so the per-record arrays are sized once (an upper-bound size would undercount and
+        // make them grow, copying, mid-batch).
+        let body = ProducerBatch.recordBodyBytes(
+            offsetDelta: 0, timestampDelta: 0, keyCount: request.key?.count, valueCount: request.value?.count)
+        let recordBytes = Varint.size(UInt64(body)) + body
+        return ProducerBatch(
             id: state.nextBatchId, topicPartition: queue.topicPartition, buffer: buffer, allocatedBytes: bytes,
             writeLimitBytes: bytes, openedNanos: request.nowNanos, firstTimestamp: request.timestamp,
             expectedRecords: bytes / max(1, recordBytes) + 1)
-        queue.open!.append(
-            key: request.key, value: request.value, timestamp: request.timestamp, sendNanos: request.nowNanos,
-            storesCompletion: request.storesCompletion, callback: request.callback)
-        queue.queuedRecords += 1
-        queue.publishGauges()
-        return .appended(partition: queue.topicPartition.partition, wakeSender: true)
     }
 }

@@ -9,8 +9,9 @@ import Synchronization
 /// Locking: one `Mutex` guards all of it (`AccumulatorState`). A `send` takes it once: the partition's
 /// metadata, the sticky choice and the append happen under that single acquisition (a custom partitioner
 /// adds one more, to read the partition count before it runs outside the lock). Opening a new batch also
-/// takes the pool's lock, nested (once per batch, not per record). No `await` happens under the lock; the
-/// sender takes it once per `ready`, once per node's `drain`, and twice per completed batch.
+/// takes the pool's lock, nested (once per batch, not per record). `send(contentsOf:)` takes it per leased
+/// batch instead of per record (`BatchLease`). No `await` happens under the lock; the sender takes it once
+/// per `ready`, once per node's `drain`, and twice per completed batch.
 ///
 /// Bounds: memory by `buffer.memory` (the `BufferPool`); one deque per partition sent to; batch sizes by
 /// `batch.size` (a larger record gets a batch of its own, up to `max.request.size`).

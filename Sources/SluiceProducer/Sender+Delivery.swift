@@ -60,6 +60,9 @@ extension Sender {
                 deliver(accumulator.abandon(batch, error: .closed), outcome: .failure(.closed), state: &state)
             }
         }
+        // A run of `send(contentsOf:)` gives its leased batches back from synchronous code, and takes no new
+        // lease once the producer is closed: wait for those out now, so they are failed here too.
+        while accumulator.hasOutstandingLeases { await Task.yield() }
         for batch in accumulator.takeAllQueued() { deliver(batch, outcome: .failure(.closed), state: &state) }
         for case .ready(let connection) in state.connections.values { await connection.close() }
         state.connections.removeAll()

@@ -9,8 +9,9 @@ import SluiceProducer
 ///
 /// A request is checked in this order: `Content-Type` (415), `Content-Length` against
 /// `gateway.max.request.bytes` (413, before reading), topic (404, 40401), body while reading (413), body shape
-/// (422), explicit partitions (404, 40402). Then every record is handed to the producer with the async `send`
-/// — so they share batches and one linger wait instead of queueing behind each other — and the response waits
+/// (422), explicit partitions (404, 40402). Then the records are handed to the producer with one async
+/// `send(contentsOf:)` — so they share batches and one linger wait instead of queueing behind each other, and
+/// the accumulator's lock is taken per leased batch, not per record — and the response waits
 /// for every record's outcome (bounded by the producer's `delivery.timeout.ms`) and answers 200 with one
 /// offsets entry per record, failed records included (see `GatewayResponse`).
 final class Gateway: Sendable {
@@ -141,21 +142,20 @@ final class Gateway: Sendable {
         }
     }
 
-    /// Hands every record to the producer (async send: waits only for buffer memory, up to `max.block.ms`)
-    /// and then waits for all their acknowledgements or failures. Bound: each record completes within the
-    /// producer's `delivery.timeout.ms` once appended, and an append waits at most `max.block.ms`.
+    /// Hands the request's records to the producer with one call (`send(contentsOf:)`: the accumulator's lock
+    /// per leased batch, not per record; waiting only for buffer memory, up to `max.block.ms` per record) and then
+    /// waits for all their acknowledgements or failures, each record's outcome in its own slot (the call's
+    /// per-position completion; a record that fails to be appended gets its error there and the others go
+    /// on). Bound: each record completes within the producer's `delivery.timeout.ms` once appended, and an
+    /// append waits at most `max.block.ms`.
     private func send(_ records: [GatewayRecord], topic: String) async -> [GatewayDeliveries.Outcome] {
         let deliveries = GatewayDeliveries(count: records.count)
-        for (index, record) in records.enumerated() {
-            let partition = record.partition.map { Int32($0) }  // range-checked against the topic already
-            let producerRecord = ProducerRecord<[UInt8], [UInt8]>(
-                topic: topic, partition: partition, key: record.key, value: record.value)
-            do {
-                try await producer.send(producerRecord) { outcome in deliveries.complete(index, outcome) }
-            } catch {
-                deliveries.complete(index, .failure(error))
-            }
+        let producerRecords = records.map { record in
+            // Range-checked against the topic already.
+            ProducerRecord<[UInt8], [UInt8]>(
+                topic: topic, partition: record.partition.map { Int32($0) }, key: record.key, value: record.value)
         }
+        await producer.send(contentsOf: producerRecords) { index, outcome in deliveries.complete(index, outcome) }
         return await deliveries.outcomes()
     }
 

@@ -5,8 +5,9 @@ import Synchronization
 /// sender, and hands them back in record order once all are in.
 ///
 /// Bound: one slot per record of the request (at most `gateway.max.request.bytes` of JSON). Every record is
-/// completed exactly once by the producer — acknowledged, or failed for good within `delivery.timeout.ms` — or
-/// by the gateway when `send` throws; a second outcome for a slot is ignored (the first one wins).
+/// completed exactly once by the producer — acknowledged, failed for good within `delivery.timeout.ms`, or
+/// failed at once when it could not be appended (`send(contentsOf:)`'s per-position completion); a second
+/// outcome for a slot is ignored (the first one wins).
 final class GatewayDeliveries: Sendable {
     typealias Outcome = Result<RecordMetadata, ProducerError>
 

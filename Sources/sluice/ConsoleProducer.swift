@@ -6,11 +6,11 @@ import SluiceProducer
     import Darwin
 #endif
 
-/// The loop behind `sluice produce`: stdin lines → `Producer.send(_:completion:)` (the library batches,
-/// lingers, pipelines and retries) → at end of input `flush()` and `close()`.
+/// The loop behind `sluice produce`: stdin lines → `Producer.send(contentsOf:completion:)`, one call per
+/// chunk read (the library batches, lingers, pipelines and retries) → at end of input `flush()` and `close()`.
 ///
-/// Lines are lent to the producer straight from stdin's buffer (`BorrowedBytes`): each `send` returns once
-/// the line is copied into a batch, and the buffer is refilled only after every line in it was sent.
+/// Lines are lent to the producer straight from stdin's buffer (`BorrowedBytes`): the chunk's `send` returns
+/// once its lines are copied into batches, and the buffer is refilled only after every line in it was sent.
 /// While stdin is idle the producer's sender keeps running, so records leave within linger.ms; the first
 /// failed record wakes the read, so an interactive user sees the error right away.
 ///
@@ -19,6 +19,7 @@ import SluiceProducer
 /// exit 1. A line without the key separator stops the input too; the lines before it are delivered first.
 struct ConsoleProducer {
     typealias LineProducer = Producer<BorrowedBytes, BorrowedBytes>
+    typealias BorrowedRecord = ProducerRecord<BorrowedBytes, BorrowedBytes>
 
     /// A line that has no key separator.
     struct BadLine {
@@ -69,6 +70,8 @@ struct ConsoleProducer {
         from input: StandardInputReader, wake: WakePipe, failure: FirstSendFailure,
         completion: @escaping @Sendable (Result<RecordMetadata, ProducerError>) -> Void
     ) async throws -> BadLine? {
+        // The records of one chunk's lines, sent with one call; reused (its capacity kept) chunk after chunk.
+        var run: [BorrowedRecord] = []
         // Bounded by the input: every pass consumes a chunk, or returns.
         while !failure.isSet {
             switch try await input.fill(wakingOn: wake) {
@@ -76,40 +79,64 @@ struct ConsoleProducer {
                 return nil
             case .endOfInput:
                 guard let line = input.takeFinalLine() else { return nil }
-                return await send(line, failure: failure, completion: completion)
-            case .filled:
-                while let line = input.nextLine() {
-                    guard !failure.isSet else { return nil }
-                    if let badLine = await send(line, failure: failure, completion: completion) { return badLine }
+                run.removeAll(keepingCapacity: true)
+                switch record(for: line) {
+                case .record(let record): run.append(record)
+                case .badLine(let badLine): return badLine
                 }
+                await send(run, failure: failure, completion: completion)
+                return nil
+            case .filled:
+                run.removeAll(keepingCapacity: true)
+                var badLine: BadLine?
+                while badLine == nil, let line = input.nextLine() {
+                    switch record(for: line) {
+                    case .record(let record): run.append(record)
+                    case .badLine(let bad): badLine = bad
+                    }
+                }
+                // The lines before a bad one are sent first, as Kafka's console producer does.
+                if !run.isEmpty { await send(run, failure: failure, completion: completion) }
+                if let badLine { return failure.isSet ? nil : badLine }
             }
         }
         return nil
     }
 
-    /// Sends one line as a record (split into key and value at the separator, when one is set). Returns
-    /// the line when the separator is missing; a failed send is recorded in `failure`.
-    private func send(
-        _ line: StandardInputReader.Line, failure: FirstSendFailure,
-        completion: @escaping @Sendable (Result<RecordMetadata, ProducerError>) -> Void
-    ) async -> BadLine? {
+    /// A line as a record, or the line itself when it lacks the key separator.
+    private enum LineRecord {
+        case record(BorrowedRecord)
+        case badLine(BadLine)
+    }
+
+    /// The record of one line (split into key and value at the separator, when one is set). Its bytes are
+    /// the line's, valid until the reader's next `fill` (see BorrowedBytes).
+    private func record(for line: StandardInputReader.Line) -> LineRecord {
         var key: UnsafeRawBufferPointer?
         var value = line.bytes
         if let keySeparator {
             guard let split = Self.split(line.bytes, at: keySeparator) else {
-                return BadLine(number: line.number, text: String(decoding: line.bytes, as: UTF8.self))
+                return .badLine(BadLine(number: line.number, text: String(decoding: line.bytes, as: UTF8.self)))
             }
             (key, value) = split
         }
-        // The line's bytes stay valid until this send returns (the reader refills only after): see BorrowedBytes.
-        let record = ProducerRecord(
-            topic: topic, partition: partition, key: key.map(BorrowedBytes.init), value: BorrowedBytes(value))
+        return .record(
+            ProducerRecord(
+                topic: topic, partition: partition, key: key.map(BorrowedBytes.init), value: BorrowedBytes(value)))
+    }
+
+    /// Sends one chunk's records with one call (`send(contentsOf:)`: leased batches, no accumulator lock per
+    /// line); a failed send is recorded in `failure`. The lines' bytes stay valid until it returns: the reader
+    /// refills only after.
+    private func send(
+        _ run: [BorrowedRecord], failure: FirstSendFailure,
+        completion: @escaping @Sendable (Result<RecordMetadata, ProducerError>) -> Void
+    ) async {
         do {
-            try await producer.send(record, completion: completion)
+            try await producer.send(contentsOf: run, completion: completion)
         } catch {
             failure.record(error)
         }
-        return nil
     }
 
     /// Key before the first `separator`, value after it; nil when the line has none.

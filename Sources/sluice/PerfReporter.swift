@@ -4,10 +4,10 @@ import Synchronization
 /// Receives the completions of `perf produce`'s records and prints Kafka's progress lines as they fall
 /// due (from the producer's sender task, as Kafka's callback prints from its I/O thread).
 ///
-/// Latency per record is `now − record timestamp` in wall-clock milliseconds: `ProducerPerformance` sets
-/// each record's timestamp (CreateTime) to the wall clock at its send call, and the producer reports it back
-/// in `RecordMetadata.timestamp` — Kafka's `PerfCallback` measures `currentTimeMillis()` from before `send`
-/// the same way. So every record shares one completion closure (`completion`) that captures only this
+/// Latency per record is `now − record timestamp` in wall-clock milliseconds: `ProducerPerformance` leaves
+/// the timestamp unset, so the producer stamps each record (CreateTime) with the wall clock as it appends it
+/// and reports it back in `RecordMetadata.timestamp` (Kafka's `PerfCallback` measures from
+/// `currentTimeMillis()` before `send`, a hair earlier). So every record shares one completion closure (`completion`) that captures only this
 /// object: no closure context is allocated per record.
 ///
 /// One lock acquisition per completed record (uncontended: only the sender task completes records).

@@ -13,4 +13,14 @@ struct ThroughputThrottler {
         let ahead = due - elapsed
         return ahead >= Self.pauseMin ? ahead : nil
     }
+
+    /// How many records from number `sent` (0-based) on are due by `elapsed` — record k is due at
+    /// k / recordsPerSecond — at least 1 (the caller paused for the first) and at most `limit`; `limit` when
+    /// unlimited.
+    func dueCount(sent: Int, elapsed: Duration, limit: Int) -> Int {
+        guard recordsPerSecond > 0 else { return limit }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let due = Int((seconds * recordsPerSecond).rounded(.down)) + 1 - sent
+        return min(limit, max(1, due))
+    }
 }

@@ -70,6 +70,26 @@ extension AccumulatorAllocationTests {
     }
 }
 
+extension AccumulatorAllocationTests {
+    @Test func producerSendContentsOfWithoutCompletionAllocatesNothing() async throws {
+        // As above, in runs of 100 records appended to a leased batch: still nothing allocated.
+        let producer = try Producer(config: [
+            "bootstrap.servers": "127.0.0.1:1", "acks": "1", "linger.ms": "60000", "batch.size": "4194304",
+            "buffer.memory": "8388608",
+        ])
+        producer.accumulator.setLayout(
+            TopicLayout(leaders: [1]), topic: "t", brokers: [AccumulatorTestSupport.broker])
+        let value = [UInt8](repeating: 0x62, count: 100)
+        let run = Array(repeating: ProducerRecord<[UInt8], [UInt8]>(topic: "t", value: value), count: 100)
+        for _ in 0..<10 { try await producer.send(contentsOf: run, completion: nil) }
+        let before = MallocCounter.read!()
+        for _ in 0..<100 { try await producer.send(contentsOf: run, completion: nil) }
+        let allocations = MallocCounter.read!() - before
+        await producer.close(timeout: .zero)
+        #expect(allocations == 0, "\(allocations) allocations in 100 runs of 100 records")
+    }
+}
+
 /// The shim's counter, found with `dlsym` (RTLD_DEFAULT); nil when the shim is not preloaded.
 enum MallocCounter {
     typealias Read = @convention(c) () -> Int
