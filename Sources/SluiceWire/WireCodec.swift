@@ -7,7 +7,8 @@ import NIOCore
 /// Encoding packs into one `ByteBuffer` sized by `get_packed_size`; `bytes` fields (record batches)
 /// point into the source `ByteBuffer`s during packing, so batches are copied once, into the frame.
 /// Decoding unpacks with protobuf-c (which validates the encoding) and copies each batch once into a
-/// `ByteBuffer`. Malformed bodies throw `DecodeError(.invalidRequest / .corruptMessage, …)`; never crash.
+/// `ByteBuffer` — except a canonical Produce frame, read by hand with its batches sliced from the frame
+/// (`decodeProduceFastPath`). Malformed bodies throw `DecodeError(.invalidRequest / .corruptMessage, …)`; never crash.
 ///
 /// Strings travel as C strings: a Swift string with an embedded NUL is cut at the NUL on encode, and
 /// protobuf-c cuts a wire string at its first NUL on decode. protobuf-c 1.4.1 does not check UTF-8;
@@ -41,7 +42,15 @@ public enum WireCodec {
 
     /// Decodes a request frame body. Throws `.invalidRequest` for bytes that are not a RequestFrame and
     /// for a frame with no body set (unknown API); the error carries the correlation id when it was readable.
+    ///
+    /// A canonical Produce frame takes `decodeProduceFastPath`: its batches are slices of `body`, not copies.
     public static func decodeRequest(_ body: ByteBuffer) throws(DecodeError) -> Request {
+        if let produce = decodeProduceFastPath(body) { return produce }
+        return try decodeRequestWithProtobufC(body)
+    }
+
+    /// `decodeRequest` through protobuf-c only (every frame; batches copied out of the frame).
+    public static func decodeRequestWithProtobufC(_ body: ByteBuffer) throws(DecodeError) -> Request {
         let frame = body.withUnsafeReadableBytes { bytes in
             withNonNullBase(bytes) { sluice__request_frame__unpack(nil, bytes.count, $0) }
         }
