@@ -43,6 +43,7 @@ extension BrokerConfig {
         numPartitions = values.int("num.partitions")
         defaultReplicationFactor = values.int("default.replication.factor")
         minInsyncReplicas = values.int("min.insync.replicas")
+        producerIdExpirationMs = values.long("producer.id.expiration.ms")
         uncleanLeaderElectionEnable = values.boolean("unclean.leader.election.enable")
         replicaLagTimeMaxMs = values.long("replica.lag.time.max.ms")
         logSegmentBytes = values.int("log.segment.bytes")

@@ -28,6 +28,12 @@ extension BrokerConfig {
                 + "default, unlike Kafka's true: Sluice topics are created explicitly (sluice topics create), "
                 + "so a misspelt topic fails instead of appearing."),
         ConfigKey(
+            "producer.id.expiration.ms", type: .long, defaultValue: .value(.long(86_400_000)),
+            validator: .atLeast(1), importance: .low,
+            documentation: "How long an idempotent producer may be idle (no batch appended) before the broker "
+                + "forgets its id and sequences; a retry after that is no longer recognised as a duplicate. "
+                + "Kafka's default: one day."),
+        ConfigKey(
             "delete.topic.enable", type: .boolean, defaultValue: .value(.boolean(true)), importance: .high,
             documentation: "Whether topics may be deleted. When false, DeleteTopics is refused."),
     ]

@@ -27,6 +27,8 @@ public struct BrokerConfig: Sendable, Hashable {
     public let defaultReplicationFactor: Int
     /// `min.insync.replicas`: the smallest ISR for which an acks=all produce is accepted, ≥ 1.
     public let minInsyncReplicas: Int
+    /// `producer.id.expiration.ms`: an idempotent producer idle this long is forgotten.
+    public let producerIdExpirationMs: Int64
     /// `unclean.leader.election.enable`: whether an out-of-sync replica may become leader (data loss).
     public let uncleanLeaderElectionEnable: Bool
     /// `replica.lag.time.max.ms`: a follower not caught up for this long leaves the ISR.

@@ -76,7 +76,8 @@ public struct SluiceServer: Service {
             maxMessageBytes: config.messageMaxBytes)
         let replicaManager = ReplicaManager(
             brokerId: brokerId, logDirectory: config.logDirs[0], logConfig: logConfig,
-            minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger)
+            minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger,
+            producerIdExpirationMs: config.producerIdExpirationMs)
         let handler = BrokerRequestHandler(
             replicaManager: replicaManager, store: store,
             defaults: .init(numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor)),

@@ -33,11 +33,12 @@ import Testing
         #expect(config.clusterId == "sluice")
         #expect(config.metricsEnabled == true)
         #expect(config.gatewayProperties.isEmpty)
+        #expect(config.producerIdExpirationMs == 86_400_000)
     }
 
     @Test func everyDefinedKeyIsDocumentedAndHasAValidDefaultOrIsOptional() throws {
         let definition = BrokerConfig.definitions
-        #expect(definition.keys.count == 30)
+        #expect(definition.keys.count == 31)
         for key in definition.keys {
             #expect(!key.documentation.isEmpty, "\(key.name)")
             #expect(key.defaultValue != .required, "\(key.name) must not be required: an empty file is valid")

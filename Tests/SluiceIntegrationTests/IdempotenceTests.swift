@@ -96,4 +96,44 @@ struct IdempotenceTests {
         #expect(try produce(batch(sequence: 1), correlationId: 4) == ErrorCode.none)
         #expect((try Self.brokerMetric("sluice_broker_out_of_order_sequence_total{topic=\"gap\"}", broker: broker) ?? 0) == 1)
     }
+
+    @Test func producerIdExpirationMsIsTheBrokersSetting() throws {
+        // With producer.id.expiration.ms=1000 the broker forgets an idle producer within a maintenance pass
+        // or two, so resending its first batch appends it again; with the one-day default it would stay a
+        // duplicate (answered with offset 0) for the whole deadline below.
+        let broker = try BrokerProcess(overrides: ["producer.id.expiration.ms=1000"])
+        defer { broker.kill9(); broker.removeData() }
+        #expect(try CLI.run(["topics", "create", "expiry", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let socket = try RawSocket(port: broker.nativePort)
+        socket.send(BadInputTests.encode(Request(correlationId: 1, body: .initProducerId(InitProducerIdRequest()))))
+        let initReply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
+        guard case .initProducerId(let ids) = initReply.body else { Issue.record("no InitProducerId answer"); return }
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        var builder = RecordBatchBuilder(firstTimestamp: nowMs)
+        builder.producerId = ids.producerId
+        builder.producerEpoch = ids.producerEpoch
+        builder.baseSequence = 0
+        builder.append(key: nil as [UInt8]?, value: Array("first".utf8), timestamp: nowMs)
+        let batch = builder.finish()
+        var correlationId: Int32 = 1
+        func produce() throws -> ProducePartitionResponse? {
+            correlationId += 1
+            socket.send(BadInputTests.encode(Request(correlationId: correlationId, body: .produce(ProduceRequest(
+                acks: -1, timeoutMs: 5000,
+                topics: [ProduceTopicData(name: "expiry", partitions: [ProducePartitionData(partition: 0, records: batch)])])))))
+            let reply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
+            guard case .produce(let produce) = reply.body else { return nil }
+            return produce.topics.first?.partitions.first
+        }
+        #expect(try produce()?.baseOffset == 0)
+        // Bounded: 15 s of resends, 100 ms apart; each is a duplicate until the producer expires.
+        let deadline = Date().addingTimeInterval(15)
+        var answer = try produce()
+        while answer?.baseOffset == 0, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            answer = try produce()
+        }
+        #expect(answer?.errorCode == ErrorCode.none)
+        #expect(answer?.baseOffset == 1, "the expired producer's batch is appended again")
+    }
 }
