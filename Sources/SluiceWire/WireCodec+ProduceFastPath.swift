@@ -49,12 +49,8 @@ private struct ProtoReader {
                 guard clientId == nil, let value = string() else { return nil }
                 clientId = value
             case (14, 2):
-                guard produce == nil, let length = lengthPrefix() else { return nil }
-                let outerEnd = end
-                end = position + length
-                guard let request = produceRequest(slicing: body) else { return nil }
+                guard produce == nil, let request = nested({ $0.produceRequest(slicing: body) }) else { return nil }
                 produce = request
-                end = outerEnd
             default:
                 return nil
             }
@@ -78,12 +74,8 @@ private struct ProtoReader {
                 guard timeoutMs == nil, let value = int32() else { return nil }
                 timeoutMs = value
             case (3, 2):
-                guard let length = lengthPrefix() else { return nil }
-                let outerEnd = end
-                end = position + length
-                guard let topic = topicData(slicing: body) else { return nil }
+                guard let topic = nested({ $0.topicData(slicing: body) }) else { return nil }
                 topics.append(topic)
-                end = outerEnd
             default:
                 return nil
             }
@@ -104,12 +96,8 @@ private struct ProtoReader {
                 guard name == nil, let value = string() else { return nil }
                 name = value
             case (2, 2):
-                guard let length = lengthPrefix() else { return nil }
-                let outerEnd = end
-                end = position + length
-                guard let partition = partitionData(slicing: body) else { return nil }
+                guard let partition = nested({ $0.partitionData(slicing: body) }) else { return nil }
                 partitions.append(partition)
-                end = outerEnd
             default:
                 return nil
             }
@@ -141,6 +129,16 @@ private struct ProtoReader {
     }
 
     // MARK: wire primitives
+
+    /// An embedded message: `parse` reads it up to its length prefix's end, and must consume all of it.
+    private mutating func nested<Message>(_ parse: (inout ProtoReader) -> Message?) -> Message? {
+        guard let length = lengthPrefix() else { return nil }
+        let outerEnd = end
+        end = position + length
+        defer { end = outerEnd }
+        guard let message = parse(&self), position == end else { return nil }
+        return message
+    }
 
     /// A field's number and wire type.
     private mutating func tag() -> (field: UInt64, wireType: UInt64)? {

@@ -66,14 +66,22 @@ struct IdempotenceTests {
         #expect((try Self.brokerMetric("sluice_broker_duplicate_batches_total{topic=\"restart\"}", broker: second) ?? 0) == 1)
     }
 
+    /// A producer id and epoch from the broker behind `socket` (InitProducerId, correlation id 1).
+    static func initProducerId(_ socket: RawSocket) throws -> InitProducerIdResponse {
+        socket.send(BadInputTests.encode(Request(correlationId: 1, body: .initProducerId(InitProducerIdRequest()))))
+        let reply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
+        guard case .initProducerId(let ids) = reply.body else {
+            throw BrokerProcessError("no InitProducerId answer: \(reply.body)")
+        }
+        return ids
+    }
+
     @Test func forgedSequenceGapIsRefusedAsOutOfOrder() throws {
         let broker = try BrokerProcess()
         defer { broker.kill9(); broker.removeData() }
         #expect(try CLI.run(["topics", "create", "gap", "--bootstrap-server", broker.bootstrap]).status == 0)
         let socket = try RawSocket(port: broker.nativePort)
-        socket.send(BadInputTests.encode(Request(correlationId: 1, body: .initProducerId(InitProducerIdRequest()))))
-        let initReply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
-        guard case .initProducerId(let ids) = initReply.body else { Issue.record("no InitProducerId answer"); return }
+        let ids = try Self.initProducerId(socket)
         #expect(ids.errorCode == .none)
         func batch(sequence: Int32) -> ByteBuffer {
             var builder = RecordBatchBuilder(firstTimestamp: 1_700_000_000_000)
@@ -105,9 +113,7 @@ struct IdempotenceTests {
         defer { broker.kill9(); broker.removeData() }
         #expect(try CLI.run(["topics", "create", "expiry", "--bootstrap-server", broker.bootstrap]).status == 0)
         let socket = try RawSocket(port: broker.nativePort)
-        socket.send(BadInputTests.encode(Request(correlationId: 1, body: .initProducerId(InitProducerIdRequest()))))
-        let initReply = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))
-        guard case .initProducerId(let ids) = initReply.body else { Issue.record("no InitProducerId answer"); return }
+        let ids = try Self.initProducerId(socket)
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         var builder = RecordBatchBuilder(firstTimestamp: nowMs)
         builder.producerId = ids.producerId

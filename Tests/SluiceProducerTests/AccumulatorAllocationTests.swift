@@ -52,14 +52,20 @@ struct AccumulatorAllocationTests {
 }
 
 extension AccumulatorAllocationTests {
-    @Test func producerSendWithoutCompletionAllocatesNothing() async throws {
-        // No broker: the topic's layout is set directly and linger is long, so the sender stays asleep.
+    /// A producer with no broker: the topic's layout is set directly and linger is long, so the sender stays
+    /// asleep and every batch stays in the accumulator.
+    static func brokerlessProducer() throws -> Producer<[UInt8], [UInt8]> {
         let producer = try Producer(config: [
             "bootstrap.servers": "127.0.0.1:1", "acks": "1", "linger.ms": "60000", "batch.size": "4194304",
             "buffer.memory": "8388608",
         ])
         producer.accumulator.setLayout(
             TopicLayout(leaders: [1]), topic: "t", brokers: [AccumulatorTestSupport.broker])
+        return producer
+    }
+
+    @Test func producerSendWithoutCompletionAllocatesNothing() async throws {
+        let producer = try Self.brokerlessProducer()
         let value = [UInt8](repeating: 0x62, count: 100)
         for _ in 0..<1_000 { try await producer.send(ProducerRecord(topic: "t", value: value), completion: nil) }
         let before = MallocCounter.read!()
@@ -73,12 +79,7 @@ extension AccumulatorAllocationTests {
 extension AccumulatorAllocationTests {
     @Test func producerSendContentsOfWithoutCompletionAllocatesNothing() async throws {
         // As above, in runs of 100 records appended to a leased batch: still nothing allocated.
-        let producer = try Producer(config: [
-            "bootstrap.servers": "127.0.0.1:1", "acks": "1", "linger.ms": "60000", "batch.size": "4194304",
-            "buffer.memory": "8388608",
-        ])
-        producer.accumulator.setLayout(
-            TopicLayout(leaders: [1]), topic: "t", brokers: [AccumulatorTestSupport.broker])
+        let producer = try Self.brokerlessProducer()
         let value = [UInt8](repeating: 0x62, count: 100)
         let run = Array(repeating: ProducerRecord<[UInt8], [UInt8]>(topic: "t", value: value), count: 100)
         for _ in 0..<10 { try await producer.send(contentsOf: run, completion: nil) }
