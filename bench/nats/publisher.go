@@ -44,7 +44,11 @@ func main() {
 		fail(errors.New("-num and -pending must be at least 1, -size at least 0"))
 	}
 
-	nc, err := nats.Connect(*url, nats.Name("sluice-bench-publisher"))
+	// Asynchronous errors (a slow-consumer drop of acks, say) are printed, so a failed run says why.
+	nc, err := nats.Connect(*url, nats.Name("sluice-bench-publisher"),
+		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			fmt.Fprintln(os.Stderr, "publisher: async error:", err)
+		}))
 	if err != nil {
 		fail(err)
 	}
@@ -103,6 +107,9 @@ type inflight struct {
 // publish sends num copies of data to subject and waits for every ack. A
 // collector goroutine takes the futures in publish order, which is the order
 // in which a single stream acks them, and times each one as it resolves.
+// ackWait bounds the wait for one publish's ack.
+const ackWait = 30 * time.Second
+
 func publish(js nats.JetStreamContext, subject string, data []byte, num, pending int) (*stats, error) {
 	// The client stalls the publisher while `pending` acks are outstanding;
 	// its default 200 ms stall limit would turn a slow disk into an error.
@@ -111,12 +118,33 @@ func publish(js nats.JetStreamContext, subject string, data []byte, num, pending
 	done := make(chan *stats, 1)
 	go func() {
 		s := newStats()
+		// An ack that never comes (dropped by the client library or the server) fails that publish after
+		// ackWait instead of stalling the run: the publish loop waits on this goroutine.
+		timer := time.NewTimer(ackWait)
 		for f := range futures {
+			select {
+			case <-f.future.Ok():
+				s.record(time.Since(f.sentAt))
+				continue
+			case err := <-f.future.Err():
+				s.fail(err)
+				continue
+			default:
+			}
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+			timer.Reset(ackWait)
 			select {
 			case <-f.future.Ok():
 				s.record(time.Since(f.sentAt))
 			case err := <-f.future.Err():
 				s.fail(err)
+			case <-timer.C:
+				s.fail(fmt.Errorf("no ack within %v", ackWait))
 			}
 		}
 		done <- s
