@@ -12,6 +12,10 @@ enum DeliveryDecision: Sendable, Hashable {
     /// `rollsBackSequence`: the broker refused it outright and no later sequence exists, so the next batch
     /// can reuse its sequence.
     case fail(ProducerError, breaksSequence: Bool, rollsBackSequence: Bool)
+    /// MESSAGE_TOO_LARGE for a batch of several records (the broker's or topic's `max.message.bytes` is
+    /// below `batch.size`): split it in two and send both halves, with the same sequences between them
+    /// (Kafka's `splitAndReenqueue`). A single record too large fails.
+    case split
 
     /// The facts about the batch the rule reads.
     struct Batch: Sendable, Hashable {
@@ -31,6 +35,13 @@ enum DeliveryDecision: Sendable, Hashable {
         switch errorCode {
         case .none, .duplicateSequenceNumber:
             return .acknowledge
+        case .messageTooLarge where batch.recordCount > 1:
+            // The broker appended nothing of it, so the halves take its sequences; halving again until each
+            // fits ends at single records at worst.
+            if nowNanos - batch.openedNanos >= deliveryTimeoutMs * 1_000_000 {
+                return .fail(.deliveryTimeout(ms: deliveryTimeoutMs), breaksSequence: sequenced, rollsBackSequence: false)
+            }
+            return .split
         case .outOfOrderSequenceNumber where sequenced && batch.baseSequence != nextAcknowledgedSequence:
             // An earlier batch of this partition is being retried: this one follows it once it lands.
             break

@@ -34,6 +34,16 @@ extension RecordAccumulator {
                 queue.reenqueue(retried)
                 queue.queuedRecords += Int(retried.recordCount)
                 queue.publishGauges()
+            case .split:
+                guard let (first, second) = batch.split() else {
+                    // Not readable back (never with this encoder): fail it rather than resend it as it is.
+                    let error = ProducerError.broker(.messageTooLarge, "\(message); the batch could not be split")
+                    if batch.baseSequence >= 0 {
+                        queue.sequenceFailure = queue.sequenceFailure ?? Self.brokenSequence(batch.topicPartition, error)
+                    }
+                    return .fail(error, breaksSequence: batch.baseSequence >= 0, rollsBackSequence: false)
+                }
+                Self.requeueSplit(first, second, of: batch, queue: queue, state: &state)
             case .fail(let error, let breaksSequence, let rollsBackSequence):
                 if rollsBackSequence && queue.inFlightBatches == 0 {
                     queue.nextSequence = batch.baseSequence
@@ -45,6 +55,45 @@ extension RecordAccumulator {
         }
         if case .retry = decision { return (decision, nil) }
         return (decision, batch)
+    }
+
+    /// Puts the halves of a split batch in front of the deque, in order, finished with the original's
+    /// producer id and epoch and its sequences (first half from its base sequence, the second after it). The
+    /// split adds a batch: it counts as incomplete, also for `flush()`/`close()` waiters waiting for the
+    /// original (both halves keep its id). Caller holds the lock; the original's buffer goes back to the
+    /// pool through `releaseSplit`.
+    private static func requeueSplit(
+        _ first: consuming ProducerBatch, _ second: consuming ProducerBatch, of original: borrowing ProducerBatch,
+        queue: PartitionQueue, state: inout AccumulatorState
+    ) {
+        var first = first
+        var second = second
+        let sequenced = original.baseSequence >= 0
+        first.finish(
+            producerId: original.producerId, producerEpoch: original.producerEpoch, baseSequence: original.baseSequence)
+        second.finish(
+            producerId: original.producerId, producerEpoch: original.producerEpoch,
+            baseSequence: sequenced ? DeliveryDecision.wrappingAdd(original.baseSequence, first.recordCount) : -1)
+        // A split counts as an attempt: in `reenqueue`'s order, the halves go with the partition's retries. No
+        // backoff: the last attempt is dated to the clock's origin, so they are sendable at once.
+        first.attempts = max(1, first.attempts)
+        second.attempts = max(1, second.attempts)
+        first.lastAttemptNanos = 0
+        second.lastAttemptNanos = 0
+        queue.reenqueue(second)
+        queue.reenqueue(first)
+        queue.queuedRecords += Int(original.recordCount)
+        queue.publishGauges()
+        state.incompleteBatches += 1
+        for index in state.flushWaiters.indices where original.id <= state.flushWaiters[index].lastBatchId {
+            state.flushWaiters[index].remaining += 1
+        }
+    }
+
+    /// The buffer of a batch that was split (`DeliveryDecision.split`) goes back to the pool; the batch
+    /// itself lives on as its halves, so it is not retired.
+    func releaseSplit(_ batch: consuming ProducerBatch) {
+        pool.deallocate(batch.takeBuffer(), bytes: batch.allocatedBytes)
     }
 
     /// A batch failed before or without an answer (connection closed on `close()`): out of flight and, when

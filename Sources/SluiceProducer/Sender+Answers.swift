@@ -62,6 +62,13 @@ extension Sender {
                 metadata: [
                     "sluice.topic": "\(topicPartition.topic)", "sluice.partition": "\(topicPartition.partition)",
                 ])
+        case .split:
+            logger.info(
+                "batch of \(recordCount) records refused as MESSAGE_TOO_LARGE: split in two and sent again",
+                metadata: [
+                    "sluice.topic": "\(topicPartition.topic)", "sluice.partition": "\(topicPartition.partition)",
+                ])
+            accumulator.releaseSplit(finished!)
         case .fail(let error, _, _):
             deliver(finished!, outcome: .failure(error), state: &state)
         }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import SluiceProducer
 import SluiceWire
+import Synchronization
 import Testing
 
 /// A lost produce response makes the producer retry; the broker recognises the retry by producer id and
@@ -39,6 +40,46 @@ struct IdempotenceTests {
         #expect(proxy.dropped == 1)
         #expect(try Self.consumeValues(topic: "idem", broker: broker, expected: lines.count) == lines)
         #expect((try Self.brokerMetric("sluice_broker_duplicate_batches_total{topic=\"idem\"}", broker: broker) ?? 0) >= 1)
+    }
+
+    @Test func batchesTooLargeForTheTopicAreSplitAndEveryRecordLandsOnceInOrder() async throws {
+        // batch.size 16 KiB against a topic whose max.message.bytes is 2 KiB: each 16 KiB batch is refused with
+        // MESSAGE_TOO_LARGE and halved until the halves fit, with idempotence on (sequences reused by the halves).
+        let broker = try BrokerProcess()
+        defer { broker.kill9(); broker.removeData() }
+        #expect(try CLI.run([
+            "topics", "create", "small", "--config", "max.message.bytes=2048", "--bootstrap-server", broker.bootstrap,
+        ]).status == 0)
+        let producer = try Producer(config: [
+            "bootstrap.servers": broker.bootstrap, "acks": "all", "linger.ms": "200", "batch.size": "16384",
+        ])
+        let lines = (0..<60).map { "record-\($0)-" + String(repeating: "x", count: 180) }
+        let offsets = OffsetLog()
+        for line in lines {
+            try await producer.send(ProducerRecord(topic: "small", value: Array(line.utf8))) { result in
+                offsets.add(result)
+            }
+        }
+        await producer.flush()
+        #expect(offsets.failures.isEmpty, "\(offsets.failures)")
+        #expect(offsets.offsets == Array(0..<Int64(lines.count)), "acknowledged offsets in send order")
+        await producer.close()
+        #expect(try Self.consumeValues(topic: "small", broker: broker, expected: lines.count) == lines)
+    }
+
+    /// Completions' offsets in arrival order, and failures.
+    final class OffsetLog: Sendable {
+        private let state = Mutex<(offsets: [Int64], failures: [String])>(([], []))
+        func add(_ result: Result<RecordMetadata, ProducerError>) {
+            state.withLock { state in
+                switch result {
+                case .success(let metadata): state.offsets.append(metadata.offset)
+                case .failure(let error): state.failures.append("\(error)")
+                }
+            }
+        }
+        var offsets: [Int64] { state.withLock { $0.offsets } }
+        var failures: [String] { state.withLock { $0.failures } }
     }
 
     @Test func retryAfterBrokerRestartIsStillDeduplicated() async throws {

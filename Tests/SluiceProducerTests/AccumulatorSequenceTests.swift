@@ -98,6 +98,14 @@ import Testing
                 == .fail(.deliveryTimeout(ms: 120_000), breaksSequence: false, rollsBackSequence: false))
     }
 
+    @Test func tooLargeSplitsABatchOfSeveralRecordsUntilDeliveryTimeout() {
+        #expect(Self.decide(.messageTooLarge, sequence: 4, next: 8) == .split)
+        #expect(Self.decide(.messageTooLarge) == .split)
+        #expect(
+            Self.decide(.messageTooLarge, nowMs: 120_000)
+                == .fail(.deliveryTimeout(ms: 120_000), breaksSequence: false, rollsBackSequence: false))
+    }
+
     @Test func duplicateSequenceCountsAsSuccess() {
         #expect(Self.decide(.duplicateSequenceNumber, sequence: 4) == .acknowledge)
         #expect(Self.decide(.none) == .acknowledge)
@@ -105,11 +113,11 @@ import Testing
 
     @Test func nonRetriableErrorFailsAndRollsBackOnlyTheLastSequence() {
         #expect(
-            Self.decide(.messageTooLarge, sequence: 4, next: 6)
-                == .fail(.broker(.messageTooLarge, "m"), breaksSequence: false, rollsBackSequence: true))
+            Self.decide(.recordListTooLarge, sequence: 4, next: 6)
+                == .fail(.broker(.recordListTooLarge, "m"), breaksSequence: false, rollsBackSequence: true))
         #expect(
-            Self.decide(.messageTooLarge, sequence: 4, next: 8)
-                == .fail(.broker(.messageTooLarge, "m"), breaksSequence: true, rollsBackSequence: false))
+            Self.decide(.recordListTooLarge, sequence: 4, next: 8)
+                == .fail(.broker(.recordListTooLarge, "m"), breaksSequence: true, rollsBackSequence: false))
         #expect(
             Self.decide(.invalidRequiredAcks)
                 == .fail(.broker(.invalidRequiredAcks, "m"), breaksSequence: false, rollsBackSequence: false))
