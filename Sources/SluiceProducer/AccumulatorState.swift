@@ -24,6 +24,12 @@ struct AccumulatorState {
     var nextWaiterId: UInt64 = 0
     /// Waiter ids handed out but not registered yet; `true` once expired before registration.
     var announcedWaiters: [UInt64: Bool] = [:]
+    /// An idempotent sequence broke (OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected batch, or a sequenced
+    /// batch failed for good, so the broker may or may not have it): once nothing is in flight the sender gets
+    /// a new producer id and every partition's sequences restart from 0 (`resetSequences`) — Kafka's
+    /// idempotent producer resets its producer id (epoch bump, KIP-360) the same way. No batch is drained
+    /// meanwhile.
+    var identityResetRequested = false
     /// Batches leased to runs of `send(contentsOf:)` and not given back yet (see `BatchLease`).
     var outstandingLeases = 0
     /// `close()` began: appends fail with `.closed`.

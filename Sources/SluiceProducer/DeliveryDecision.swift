@@ -8,7 +8,7 @@ enum DeliveryDecision: Sendable, Hashable {
     /// Re-enqueue and send the same bytes again after `retry.backoff.ms`.
     case retry
     /// Failed for good. `breaksSequence`: the broker may or may not have the batch, so the partition's later
-    /// sequences can no longer line up (the idempotent partition is then failed, see `PartitionQueue`).
+    /// sequences can no longer line up (the producer then resets its identity, see `AccumulatorState`).
     /// `rollsBackSequence`: the broker refused it outright and no later sequence exists, so the next batch
     /// can reuse its sequence.
     case fail(ProducerError, breaksSequence: Bool, rollsBackSequence: Bool)
@@ -48,7 +48,7 @@ enum DeliveryDecision: Sendable, Hashable {
         case .outOfOrderSequenceNumber:
             let text =
                 "sequence \(batch.baseSequence) is the next expected one but the broker refused it; "
-                + "this partition's idempotent sequence is broken (Kafka would bump the producer epoch)"
+                + "the producer takes a new producer id and restarts its sequences"
             return .fail(
                 .broker(errorCode, message.isEmpty ? text : "\(message); \(text)"),
                 breaksSequence: true, rollsBackSequence: false)

@@ -29,9 +29,6 @@ final class PartitionQueue {
     /// Idempotence: the sequence after the last acknowledged batch; a batch with a later base sequence that
     /// gets OUT_OF_ORDER_SEQUENCE_NUMBER is waiting for an earlier retry, not broken.
     var nextAcknowledgedSequence: Int32 = 0
-    /// Set when the partition's sequence is broken for good (OUT_OF_ORDER_SEQUENCE_NUMBER on the next expected
-    /// batch, or a sequenced batch failed for good): later batches fail with it.
-    var sequenceFailure: ProducerError?
 
     init(topicPartition: TopicPartition, gauges: ProducerPartitionGauges) {
         self.topicPartition = topicPartition

@@ -127,6 +127,14 @@ struct ProducerBatch: Sendable {
         isFinished = true
     }
 
+    /// Stamps a finished batch again with a new producer id, epoch and base sequence (after the producer's
+    /// identity was reset, Kafka's `resetProducerState`): the header and CRC are rewritten, the records kept.
+    mutating func restamp(producerId: Int64, producerEpoch: Int16, baseSequence: Int32) {
+        precondition(isFinished, "only a finished batch is stamped again")
+        isFinished = false
+        finish(producerId: producerId, producerEpoch: producerEpoch, baseSequence: baseSequence)
+    }
+
     /// Gives the buffer back (for the pool) and leaves the batch empty; called once, at completion.
     mutating func takeBuffer() -> ByteBuffer {
         let taken = buffer

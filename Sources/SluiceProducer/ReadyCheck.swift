@@ -7,6 +7,8 @@ struct ReadyCheck: Sendable, Hashable {
     var nextCheckDelayMs: Int64?
     /// Topics with queued batches whose partition has no known leader.
     var unknownLeaderTopics: Set<String> = []
+    /// The idempotent sequences broke: the sender drains nothing until it has a new producer id.
+    var identityResetRequested = false
 
     /// Lowers `nextCheckDelayMs` to `delayMs` when that is earlier.
     mutating func checkAgain(afterMs delayMs: Int64) {

@@ -38,17 +38,15 @@ extension RecordAccumulator {
                 guard let (first, second) = batch.split() else {
                     // Not readable back (never with this encoder): fail it rather than resend it as it is.
                     let error = ProducerError.broker(.messageTooLarge, "\(message); the batch could not be split")
-                    if batch.baseSequence >= 0 {
-                        queue.sequenceFailure = queue.sequenceFailure ?? Self.brokenSequence(batch.topicPartition, error)
-                    }
+                    if batch.baseSequence >= 0 { state.identityResetRequested = true }
                     return .fail(error, breaksSequence: batch.baseSequence >= 0, rollsBackSequence: false)
                 }
                 Self.requeueSplit(first, second, of: batch, queue: queue, state: &state)
-            case .fail(let error, let breaksSequence, let rollsBackSequence):
+            case .fail(_, let breaksSequence, let rollsBackSequence):
                 if rollsBackSequence && queue.inFlightBatches == 0 {
                     queue.nextSequence = batch.baseSequence
                 } else if breaksSequence || rollsBackSequence {
-                    queue.sequenceFailure = queue.sequenceFailure ?? Self.brokenSequence(batch.topicPartition, error)
+                    state.identityResetRequested = true
                 }
             }
             return decision
@@ -97,14 +95,12 @@ extension RecordAccumulator {
     }
 
     /// A batch failed before or without an answer (connection closed on `close()`): out of flight and, when
-    /// it carried a sequence, the partition's sequence is broken. Returns it for `retire`.
+    /// it carried a sequence, the sequences are broken. Returns it for `retire`.
     func abandon(_ batch: consuming ProducerBatch, error: ProducerError) -> ProducerBatch {
         state.withLock { state in
             let queue = queue(for: batch.topicPartition, in: &state)
             queue.inFlightBatches -= 1
-            if batch.baseSequence >= 0 {
-                queue.sequenceFailure = queue.sequenceFailure ?? Self.brokenSequence(batch.topicPartition, error)
-            }
+            if batch.baseSequence >= 0 { state.identityResetRequested = true }
         }
         return batch
     }
@@ -122,25 +118,18 @@ extension RecordAccumulator {
     }
 
     /// Removes batches that will never be sent: past `delivery.timeout.ms` since they opened (from the front
-    /// of each deque, Kafka's `expiredBatches`), and every batch of a partition whose sequence is broken.
-    /// The caller completes them with the returned error, then `retire`s them.
+    /// of each deque, Kafka's `expiredBatches`). An expired batch that carried a sequence breaks the
+    /// sequences (`identityResetRequested`). The caller completes them with the returned error, then
+    /// `retire`s them.
     func expireBatches(nowNanos: Int64) -> [(ProducerBatch, ProducerError)] {
         let deadlineNanos = settings.deliveryTimeoutMs * 1_000_000
         return state.withLock { state -> [(ProducerBatch, ProducerError)] in
             var expired: [(ProducerBatch, ProducerError)] = []
             for queue in state.drainOrder where queue.batchCount > 0 {
                 while let openedNanos = queue.head?.openedNanos, let baseSequence = queue.head?.baseSequence {
-                    let error: ProducerError
-                    if let failure = queue.sequenceFailure {
-                        error = failure
-                    } else if nowNanos - openedNanos >= deadlineNanos {
-                        error = .deliveryTimeout(ms: settings.deliveryTimeoutMs)
-                        if baseSequence >= 0 {
-                            queue.sequenceFailure = Self.brokenSequence(queue.topicPartition, error)
-                        }
-                    } else {
-                        break
-                    }
+                    guard nowNanos - openedNanos >= deadlineNanos else { break }
+                    let error = ProducerError.deliveryTimeout(ms: settings.deliveryTimeoutMs)
+                    if baseSequence >= 0 { state.identityResetRequested = true }
                     let batch = queue.takeHead()
                     queue.queuedRecords -= Int(batch.recordCount)
                     expired.append((batch, error))
@@ -162,13 +151,5 @@ extension RecordAccumulator {
             }
             return taken
         }
-    }
-
-    /// The error later batches of a partition fail with once its idempotent sequence is broken.
-    static func brokenSequence(_ topicPartition: TopicPartition, _ cause: ProducerError) -> ProducerError {
-        .broker(
-            .outOfOrderSequenceNumber,
-            "the idempotent sequence of \(topicPartition) is broken (\(cause)); records for this partition fail "
-                + "until the producer is recreated")
     }
 }

@@ -11,6 +11,7 @@ extension RecordAccumulator {
         let pressure = BatchReadiness.Pressure(isMemoryExhausted: pool.hasWaiters)
         return state.withLock { state -> ReadyCheck in
             var check = ReadyCheck()
+            check.identityResetRequested = state.identityResetRequested
             var pressure = pressure
             pressure.isFlushing = state.flushesInProgress > 0
             pressure.isClosing = state.isClosing

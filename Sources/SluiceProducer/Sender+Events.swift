@@ -38,7 +38,12 @@ extension Sender {
         switch answer {
         case .assigned(let identity):
             state.identity = .assigned(identity)
-            logger.debug("idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch)")
+            if accumulator.resetSequences(for: identity) {
+                logger.warning(
+                    "new idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch); sequences restart at 0")
+            } else {
+                logger.debug("idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch)")
+            }
         case .unsupported(let message):
             state.identity = .disabled
             let warning =

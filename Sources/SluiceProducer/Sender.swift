@@ -87,6 +87,16 @@ final class Sender: Sendable {
         ensureIdentity(&state, jobs: &jobs, nowNanos: nowNanos)
         let check = accumulator.ready(nowMs: nowNanos / 1_000_000, sequencing: state.identity.identity != nil)
         refreshMetadataIfDue(&state, jobs: &jobs, unknownLeaderTopics: check.unknownLeaderTopics, nowNanos: nowNanos)
+        if check.identityResetRequested {
+            // Nothing more goes out under the broken sequences; once the last answer is in, ask for a new id.
+            guard state.inFlight.isEmpty, let old = state.identity.identity else {
+                return (progressed, check.nextCheckDelayMs)
+            }
+            logger.warning(
+                "idempotent sequence broken: replacing producer id \(old.producerId) and restarting sequences")
+            state.identity = .needed(retryAfterNanos: 0)
+            return (true, check.nextCheckDelayMs)
+        }
         guard state.identity.allowsDraining else { return (progressed, check.nextCheckDelayMs) }
         for node in check.readyNodes.sorted() {
             guard (state.inFlightPerNode[node] ?? 0) < settings.maxInFlightPerConnection,

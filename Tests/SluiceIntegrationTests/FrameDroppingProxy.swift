@@ -42,6 +42,11 @@ final class FrameDroppingProxy: @unchecked Sendable {
     /// Produce responses swallowed so far.
     var dropped: Int { lock.withLock { droppedCount } }
 
+    /// Lets every later produce response through.
+    func stopDropping() {
+        lock.withLock { produceResponsesToDrop = 0 }
+    }
+
     func close() {
         let all = lock.withLock { () -> [Int32] in
             closed = true

@@ -82,6 +82,36 @@ struct IdempotenceTests {
         var failures: [String] { state.withLock { $0.failures } }
     }
 
+    @Test func aBatchThatTimesOutResetsTheProducerIdAndLaterRecordsStillGoThrough() async throws {
+        // Every produce response is dropped until the first record's delivery.timeout.ms passes: its batch fails
+        // for good although the broker may have it, which breaks the idempotent sequence. The producer then takes
+        // a new producer id and restarts its sequences, so the next records are delivered (before, every later
+        // record of the partition failed until the producer was recreated).
+        let port = ProducerTestSupport.freePort()
+        let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: Int.max)
+        defer { proxy.close() }
+        let broker = try BrokerProcess(overrides: [
+            "listeners=PLAINTEXT://127.0.0.1:\(port)", "advertised.listeners=PLAINTEXT://127.0.0.1:\(proxy.port)"])
+        defer { broker.kill9(); broker.removeData() }
+        #expect(try CLI.run(["topics", "create", "reset", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let producer = try Producer(config: [
+            "bootstrap.servers": "127.0.0.1:\(proxy.port)", "acks": "all", "linger.ms": "0",
+            "request.timeout.ms": "300", "delivery.timeout.ms": "1000", "retry.backoff.ms": "50",
+        ])
+        await #expect(throws: ProducerError.deliveryTimeout(ms: 1_000)) {
+            _ = try await producer.send(ProducerRecord(topic: "reset", value: Array("lost-ack".utf8)))
+        }
+        #expect(proxy.dropped >= 1)
+        proxy.stopDropping()
+        for line in ["after-1", "after-2"] {
+            let metadata = try await producer.send(ProducerRecord(topic: "reset", value: Array(line.utf8)))
+            #expect(metadata.offset >= 0)
+        }
+        await producer.close()
+        let values = try Self.consumeValues(topic: "reset", broker: broker, expected: 3)
+        #expect(Array(values.suffix(2)) == ["after-1", "after-2"], "\(values)")
+    }
+
     @Test func retryAfterBrokerRestartIsStillDeduplicated() async throws {
         let port = ProducerTestSupport.freePort()
         let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: 1)

@@ -59,9 +59,12 @@ import Testing
         #expect(accumulator.drain(node: 1, nowNanos: 16_000_000, identity: Self.identity).map(\.baseSequence) == [4])
     }
 
-    @Test func outOfOrderOnTheNextExpectedSequenceIsFatalForThePartition() {
-        let accumulator = AccumulatorTestSupport.accumulator(AccumulatorTestSupport.settings(lingerMs: 0))
-        let batches = Self.drainedBatches(accumulator, records: [1])
+    @Test func outOfOrderOnTheNextExpectedSequenceResetsTheIdentityAndSequences() throws {
+        let accumulator = AccumulatorTestSupport.accumulator(
+            AccumulatorTestSupport.settings(lingerMs: 0, retryBackoffMs: 0))
+        let batches = Self.drainedBatches(accumulator, records: [1, 2, 3])
+        #expect(batches.map(\.baseSequence) == [0, 1, 3])
+        // The first is refused as out of order although it is the next expected: the sequences are broken.
         let (decision, failed) = accumulator.resolve(
             batches[0], errorCode: .outOfOrderSequenceNumber, message: "gap", nowNanos: 0, retries: 5)
         guard case .fail(.broker(.outOfOrderSequenceNumber, _), true, false) = decision else {
@@ -69,9 +72,34 @@ import Testing
             return
         }
         #expect(failed != nil)
+        // The others were in flight behind it: refused as out of order too, they go back for a retry.
+        for batch in batches.dropFirst() {
+            #expect(
+                accumulator.resolve(batch, errorCode: .outOfOrderSequenceNumber, message: "", nowNanos: 0, retries: 5).0
+                    == .retry)
+        }
         AccumulatorTestSupport.append(accumulator, value: [1])
-        let expired = accumulator.expireBatches(nowNanos: 0)
-        #expect(expired.count == 1, "later batches of a broken partition fail at once")
+        #expect(accumulator.ready(nowMs: 1, sequencing: true).identityResetRequested)
+        #expect(accumulator.expireBatches(nowNanos: 0).isEmpty, "later batches wait for the new identity")
+        // The new identity: the retries are stamped again from sequence 0, the new batch follows them.
+        let renewed = ProducerIdentity(producerId: 77, producerEpoch: 0)
+        #expect(accumulator.resetSequences(for: renewed))
+        #expect(!accumulator.ready(nowMs: 1, sequencing: true).identityResetRequested)
+        var sent: [ProducerBatch] = []
+        // Bounded: each pass sends the head retry (one at a time) and acknowledges it.
+        for step in 0..<4 {
+            let drained = accumulator.drain(node: 1, nowNanos: Int64(step + 1) * 1_000_000, identity: renewed)
+            guard let batch = drained.first else { break }
+            sent.append(batch)
+            let (_, done) = accumulator.resolve(batch, errorCode: .none, message: "", nowNanos: 0, retries: 5)
+            if let done { accumulator.retire(done) }
+        }
+        #expect(sent.map(\.baseSequence) == [0, 2, 5])
+        #expect(sent.map(\.recordCount) == [2, 3, 1])
+        for batch in sent {
+            let header = try batch.buffer.withUnsafeReadableBytes { try RecordBatchHeader.validate($0).get() }
+            #expect(header.producerId == 77 && header.baseSequence == batch.baseSequence, "CRC and header rewritten")
+        }
     }
 
     // MARK: DeliveryDecision (pure)
