@@ -21,15 +21,25 @@ struct IdempotenceTests {
         return ProducerTestSupport.value(of: series, in: text)
     }
 
-    @Test func lostResponseIsRetriedAndDeduplicated() async throws {
-        // The broker advertises the proxy, so metadata routes the producer's requests through it.
+    /// A broker with `topic`, advertising a proxy in front of it that drops the first `dropping` produce
+    /// responses, so metadata routes a producer's requests through the proxy.
+    static func brokerBehindProxy(dropping: Int, topic: String) throws -> (BrokerProcess, FrameDroppingProxy) {
         let port = ProducerTestSupport.freePort()
-        let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: 1)
-        defer { proxy.close() }
-        let broker = try BrokerProcess(overrides: [
-            "listeners=PLAINTEXT://127.0.0.1:\(port)", "advertised.listeners=PLAINTEXT://127.0.0.1:\(proxy.port)"])
-        defer { broker.kill9(); broker.removeData() }
-        #expect(try CLI.run(["topics", "create", "idem", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: dropping)
+        do {
+            let broker = try BrokerProcess(overrides: [
+                "listeners=PLAINTEXT://127.0.0.1:\(port)", "advertised.listeners=PLAINTEXT://127.0.0.1:\(proxy.port)"])
+            #expect(try CLI.run(["topics", "create", topic, "--bootstrap-server", broker.bootstrap]).status == 0)
+            return (broker, proxy)
+        } catch {
+            proxy.close()
+            throw error
+        }
+    }
+
+    @Test func lostResponseIsRetriedAndDeduplicated() async throws {
+        let (broker, proxy) = try Self.brokerBehindProxy(dropping: 1, topic: "idem")
+        defer { proxy.close(); broker.kill9(); broker.removeData() }
         let producer = try Producer(config: [
             "bootstrap.servers": "127.0.0.1:\(proxy.port)", "acks": "all", "linger.ms": "1",
             "request.timeout.ms": "1000", "delivery.timeout.ms": "30000", "retry.backoff.ms": "50",
@@ -87,13 +97,8 @@ struct IdempotenceTests {
         // for good although the broker may have it, which breaks the idempotent sequence. The producer then takes
         // a new producer id and restarts its sequences, so the next records are delivered (before, every later
         // record of the partition failed until the producer was recreated).
-        let port = ProducerTestSupport.freePort()
-        let proxy = try FrameDroppingProxy(targetPort: port, dropProduceResponses: Int.max)
-        defer { proxy.close() }
-        let broker = try BrokerProcess(overrides: [
-            "listeners=PLAINTEXT://127.0.0.1:\(port)", "advertised.listeners=PLAINTEXT://127.0.0.1:\(proxy.port)"])
-        defer { broker.kill9(); broker.removeData() }
-        #expect(try CLI.run(["topics", "create", "reset", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let (broker, proxy) = try Self.brokerBehindProxy(dropping: Int.max, topic: "reset")
+        defer { proxy.close(); broker.kill9(); broker.removeData() }
         let producer = try Producer(config: [
             "bootstrap.servers": "127.0.0.1:\(proxy.port)", "acks": "all", "linger.ms": "0",
             "request.timeout.ms": "300", "delivery.timeout.ms": "1000", "retry.backoff.ms": "50",
