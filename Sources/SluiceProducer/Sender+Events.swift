@@ -13,13 +13,29 @@ extension Sender {
                 handleWritten(requestId: requestId, result: result, state: &state)
             case .connected(let node, .success(let connection)):
                 state.connections[node] = .ready(connection)
+                if let failures = state.connectFailures.removeValue(forKey: node) {
+                    logger.info(
+                        "connected to broker \(node) after \(failures) failed attempt(s)",
+                        metadata: ["sluice.broker": "\(node)"])
+                }
             case .connected(let node, .failure(let error)):
                 let retryAt = clock.monotonicNanos() + settings.retryBackoffMs * 1_000_000
                 state.connections[node] = .backingOff(untilNanos: retryAt)
                 state.isMetadataStale = true
-                logger.warning(
-                    "cannot connect to broker \(node): \(error.message)",
-                    metadata: ["sluice.broker": "\(node)"])
+                let failures = state.connectFailures[node, default: 0] + 1
+                state.connectFailures[node] = failures
+                if failures == 1 {
+                    logger.warning(
+                        """
+                        cannot connect to broker \(node): \(error.message) (retrying every retry.backoff.ms; \
+                        further failures are logged at debug level until it connects)
+                        """,
+                        metadata: ["sluice.broker": "\(node)"])
+                } else {
+                    logger.debug(
+                        "cannot connect to broker \(node) (attempt \(failures)): \(error.message)",
+                        metadata: ["sluice.broker": "\(node)"])
+                }
             case .metadataRefreshed(let succeeded):
                 state.isMetadataRefreshRunning = false
                 if succeeded {

@@ -16,6 +16,9 @@ struct SenderState {
     var isMetadataStale = false
     var lastMetadataAttemptNanos: Int64 = .min / 2
     var lastMetadataSuccessNanos: Int64
+    /// Connect failures in a row per node since its last successful connect: the first is logged as a
+    /// warning, the rest at debug level, so a broker that is down costs one warning, not ten a second.
+    var connectFailures: [Int32: Int] = [:]
     /// Earliest monotonic time some backoff ends (reconnect, metadata, InitProducerId): bounds the sleep.
     var wakeAtNanos: Int64?
 

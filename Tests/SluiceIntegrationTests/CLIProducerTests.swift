@@ -150,6 +150,38 @@ struct CLIProducerTests {
         #expect(try Self.consume("keyed", count: 4, broker: broker) == ["v1", "v2"])
     }
 
+    @Test func aBrokerThatGoesAwayCostsOneConnectWarningNotOnePerRetry() async throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        #expect(try CLI.run(["topics", "create", "away", "--bootstrap-server", broker.bootstrap]).status == 0)
+        let bootstrap = broker.bootstrap
+        // 1000 records/s for 100 s at most: the broker dies a moment in, and every reconnect (50 ms apart) fails
+        // until the records pass delivery.timeout.ms.
+        let run = Task.detached {
+            try CLI.run(
+                [
+                    "perf", "produce", "--topic", "away", "--num-records", "100000", "--record-size", "100",
+                    "--throughput", "1000", "--producer-props", "acks=1", "linger.ms=5", "request.timeout.ms=500",
+                    "delivery.timeout.ms=3000", "retry.backoff.ms=50", "--bootstrap-server", bootstrap,
+                ], timeout: .seconds(60))
+        }
+        // Bounded: 20 s of polls, 100 ms apart, until records are in the log.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while ContinuousClock.now < deadline {
+            let describe = try CLI.run(["topics", "describe", "away", "--bootstrap-server", bootstrap])
+            if describe.stdoutText.contains("LogEndOffset: "), !describe.stdoutText.contains("LogEndOffset: 0") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        broker.kill9()
+        let result = try await run.value
+        #expect(result.status == 1, "the records fail after delivery.timeout.ms: \(result.stderr)")
+        let warnings = result.stderr.components(separatedBy: "cannot connect to broker").count - 1
+        #expect(warnings == 1, "\(warnings) connect warnings:\n\(result.stderr)")
+    }
+
     @Test func perfProducePrintsKafkasFinalLine() throws {
         let broker = try BrokerProcess()
         defer {
