@@ -19,6 +19,17 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
+    /// Why `text` is not `host:port` or `[ipv6]:port` with a port in `portsAllowed` (a non-empty host), or
+    /// nil when it is: for other modules' keys that take addresses (a producer's `bootstrap.servers`). Pure.
+    public static func rejection(of text: String, portsAllowed: ClosedRange<Int>) -> String? {
+        do {
+            _ = try parse(Substring(text), allowsEmptyHost: false, portsAllowed: portsAllowed)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
     /// Parses `host:port` or `[ipv6]:port`. Pure.
     /// - Parameters:
     ///   - allowsEmptyHost: whether `:9092` (every interface) is allowed.
@@ -42,16 +53,22 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         }
         guard allowsEmptyHost || !host.isEmpty else { throw ValueRejection("missing host in '\(text)'") }
         guard host.unicodeScalars.allSatisfy(isHostScalar) else { throw ValueRejection("invalid host '\(host)'") }
-        let port = try parsePort(portText, allowed: portsAllowed)
+        let port = try parsePort(portText, allowed: portsAllowed, in: text)
         return HostPort(host: String(host), port: port)
     }
 
-    private static func parsePort(_ text: Substring, allowed: ClosedRange<Int>) throws(ValueRejection) -> Int {
-        guard !text.isEmpty else { throw ValueRejection("missing port") }
+    /// The port of `address`, `text`; the reasons name the whole address (a list may hold several).
+    private static func parsePort(
+        _ text: Substring, allowed: ClosedRange<Int>, in address: Substring
+    ) throws(ValueRejection) -> Int {
+        guard !text.isEmpty else { throw ValueRejection("missing port in '\(address)'") }
         let isDigits = text.count <= 9 && text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
-        guard isDigits, let port = Int(text) else { throw ValueRejection("port '\(text)' is not a number") }
+        guard isDigits, let port = Int(text) else {
+            throw ValueRejection("port '\(text)' is not a number in '\(address)'")
+        }
         guard allowed.contains(port) else {
-            throw ValueRejection("port \(port) is out of range \(allowed.lowerBound)-\(allowed.upperBound)")
+            throw ValueRejection(
+                "port \(port) is out of range \(allowed.lowerBound)-\(allowed.upperBound) in '\(address)'")
         }
         return port
     }

@@ -131,37 +131,11 @@ extension ProducerConfig {
         return nil
     }
 
-    /// Why `entry` is not `host:port` or `[ipv6]:port` (port 1-65535), or nil. Pure.
+    /// Why `entry` is not `host:port` or `[ipv6]:port` (port 1-65535), or nil: the broker's address parsing
+    /// (`HostPort`), after refusing a listener scheme. Pure.
     static func bootstrapServerRejection(_ entry: String) -> String? {
         guard !entry.contains("://") else { return "'\(entry)' has a listener scheme; write host:port" }
-        let host: Substring
-        let port: Substring
-        if entry.hasPrefix("[") {
-            guard let close = entry.firstIndex(of: "]") else { return "unterminated '[' in '\(entry)'" }
-            host = entry[entry.index(after: entry.startIndex)..<close]
-            let rest = entry[entry.index(after: close)...]
-            guard rest.hasPrefix(":") else { return "missing port in '\(entry)'" }
-            port = rest.dropFirst()
-        } else {
-            guard let colon = entry.lastIndex(of: ":") else { return "missing port in '\(entry)'" }
-            host = entry[..<colon]
-            port = entry[entry.index(after: colon)...]
-            guard !host.contains(":") else { return "IPv6 address must be in brackets in '\(entry)'" }
-        }
-        guard !host.isEmpty else { return "missing host in '\(entry)'" }
-        guard host.unicodeScalars.allSatisfy(isHostScalar) else { return "invalid host '\(host)'" }
-        let isDigits = !port.isEmpty && port.count <= 5 && port.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
-        guard isDigits, let number = Int(port), (1...65535).contains(number) else {
-            return "invalid port '\(port)' in '\(entry)'"
-        }
-        return nil
-    }
-
-    /// Letters, digits and `.-_` for names and IPv4; `:` and `%` (zone) inside IPv6 brackets.
-    private static func isHostScalar(_ scalar: Unicode.Scalar) -> Bool {
-        guard scalar.isASCII else { return false }
-        return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-            || ".-_:%".unicodeScalars.contains(scalar)
+        return HostPort.rejection(of: entry, portsAllowed: 1...65535)
     }
 
     // MARK: Key definitions

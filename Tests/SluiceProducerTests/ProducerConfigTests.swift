@@ -131,9 +131,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "empty"), ("localhost", "missing port in 'localhost'"), ("host:", "invalid port '' in 'host:'"),
-        (":9092", "missing host in ':9092'"), ("host:0", "invalid port '0' in 'host:0'"),
-        ("host:65536", "invalid port '65536' in 'host:65536'"), ("host:12a", "invalid port '12a' in 'host:12a'"),
+        ("", "empty"), ("localhost", "missing port in 'localhost'"), ("host:", "missing port in 'host:'"),
+        (":9092", "missing host in ':9092'"), ("host:0", "port 0 is out of range 1-65535 in 'host:0'"),
+        ("host:65536", "port 65536 is out of range 1-65535 in 'host:65536'"),
+        ("host:12a", "port '12a' is not a number in 'host:12a'"),
         ("::1:9092", "IPv6 address must be in brackets in '::1:9092'"),
         ("[::1:9092", "unterminated '[' in '[::1:9092'"),
         ("h st:9092", "invalid host 'h st'"), ("a:1,b:2,a:1", "duplicate entry 'a:1'"),
