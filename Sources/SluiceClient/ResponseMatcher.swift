@@ -42,6 +42,18 @@ final class ResponseMatcher: ChannelDuplexHandler {
             return
         }
         let correlationId = takeCorrelationId()
+        if case .produce(let produce) = request.body {
+            // The batches go out from their own buffers (one writev), not copied into the frame.
+            let parts = WireCodec.produceFrameParts(
+                correlationId: correlationId, clientId: clientId, produce: produce,
+                allocator: context.channel.allocator)
+            if let responsePromise = request.responsePromise {
+                register(correlationId, request: request.body, promise: responsePromise, context: context)
+            }
+            for part in parts.dropLast() { context.write(wrapOutboundOut(part), promise: nil) }
+            context.write(wrapOutboundOut(parts[parts.count - 1]), promise: promise)
+            return
+        }
         let body = WireCodec.encode(
             Request(correlationId: correlationId, clientId: clientId, body: request.body),
             allocator: context.channel.allocator)
