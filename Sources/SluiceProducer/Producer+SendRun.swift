@@ -5,7 +5,9 @@ extension Producer {
     /// The run leases the batches it appends to (`BatchLease`): the accumulator's lock is taken to lease a
     /// partition's batch, to swap a full one for the next, and once at the end to give them all back, and
     /// the records are encoded into the leased batches outside the lock. For unkeyed records that is about
-    /// three acquisitions per run plus one per batch filled, whatever the run's length.
+    /// three acquisitions per run plus one per batch filled, whatever the run's length. A run shorter than
+    /// `minimumLeasedRun` (16) is sent record by record instead (one lock each), so that concurrent callers'
+    /// short runs keep sharing the partition's open batch.
     ///
     /// It waits as `send` waits — for metadata or buffer memory, each record at most `max.block.ms` — after
     /// giving its leases back. On an error the records before the failing one stay appended (their
@@ -15,9 +17,19 @@ extension Producer {
         contentsOf records: Records,
         completion: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
     ) async throws(ProducerError) where Records.Element == ProducerRecord<Key, Value> {
+        guard records.count >= Self.minimumLeasedRun else {
+            for record in records { try await send(record, completion: completion) }
+            return
+        }
         let (_, failure) = await appendRun(records, continuesPastFailures: false) { _ in completion }
         if let failure { throw failure }
     }
+
+    /// Runs shorter than this append record by record under the lock, as `send` does. While a run holds a
+    /// partition's batch leased, a concurrent `send` to that partition must open a batch of its own; short
+    /// runs (a few records of a gateway request, say) would gain little from a lease and would split the
+    /// batches of concurrent callers that otherwise share one.
+    static var minimumLeasedRun: Int { 16 }
 
     /// `send(contentsOf:completion:)` for a caller that needs each record's own outcome, as if it sent each
     /// record with `send(_:completion:)` and a completion of its own: `completion` gets the record's position
@@ -28,6 +40,16 @@ extension Producer {
         contentsOf records: Records,
         completion: @escaping @Sendable (Int, Result<RecordMetadata, ProducerError>) -> Void
     ) async where Records.Element == ProducerRecord<Key, Value> {
+        guard records.count >= Self.minimumLeasedRun else {
+            for (position, record) in records.enumerated() {
+                do {
+                    try await send(record) { result in completion(position, result) }
+                } catch {
+                    completion(position, .failure(error))
+                }
+            }
+            return
+        }
         _ = await appendRun(records, continuesPastFailures: true) { position in
             { result in completion(position, result) }
         }

@@ -45,6 +45,14 @@ struct BatchSendTests {
         return values
     }
 
+    /// Records per run in these tests: long enough to take the lease path (`minimumLeasedRun`).
+    static let runLength = 20
+
+    /// A run of `runLength` records whose record `index` names partition 7, which the topic does not have.
+    static func runWithInvalidPartition(at index: Int) -> [ProducerRecord<[UInt8], [UInt8]>] {
+        (0..<runLength).map { $0 == index ? record($0, partition: 7) : record($0) }
+    }
+
     /// `drainValues` until nothing is left (a drain takes at most one batch per partition).
     static func drainAll(_ producer: Producer<[UInt8], [UInt8]>) throws -> [(partition: Int32, value: [UInt8])] {
         var values: [(partition: Int32, value: [UInt8])] = []
@@ -62,10 +70,10 @@ struct BatchSendTests {
     }
 
     @Test func orderIsKeptAcrossMemoryWaits() async throws {
-        // Two 1 KiB batches of memory and a batch per record: the run waits for memory eight times, each
+        // Two 1 KiB batches of memory and a batch per record: the run waits for memory eighteen times, each
         // wait answered by draining (and retiring) what the run appended so far.
         let producer = try Self.producer(batchSizeBytes: 1_024, bufferMemoryBytes: 2_048)
-        let records = (0..<10).map { Self.record($0) }
+        let records = (0..<Self.runLength).map { Self.record($0) }
         let sending = Task { () async throws in
             try await producer.send(contentsOf: records, completion: nil)
         }
@@ -76,7 +84,7 @@ struct BatchSendTests {
             if drained.count < records.count { try await Task.sleep(for: .milliseconds(1)) }
         }
         try await sending.value
-        #expect(drained.map { Int($0[0]) } == Array(0..<10))
+        #expect(drained.map { Int($0[0]) } == Array(0..<Self.runLength))
         #expect(producer.pool.hasWaiters == false)
         // The run did wait for memory (the wait histogram observed it).
         let waits = producer.metrics.emit().split(separator: "\n").first {
@@ -91,7 +99,7 @@ struct BatchSendTests {
     @Test func anErrorMidRunKeepsTheEarlierRecordsAppended() async throws {
         let producer = try Self.producer(batchSizeBytes: 16_384, bufferMemoryBytes: 65_536)
         // Record 2 names a partition the topic does not have.
-        let records = [Self.record(0), Self.record(1), Self.record(2, partition: 7), Self.record(3)]
+        let records = Self.runWithInvalidPartition(at: 2)
         await #expect(throws: ProducerError.invalidPartition(topic: "t", partition: 7, partitionCount: 1)) {
             try await producer.send(contentsOf: records, completion: nil)
         }
@@ -107,7 +115,7 @@ struct BatchSendTests {
 
     @Test func positionCompletionsGoOnPastAFailure() async throws {
         let producer = try Self.producer(batchSizeBytes: 16_384, bufferMemoryBytes: 65_536)
-        let records = [Self.record(0), Self.record(1), Self.record(2, partition: 7), Self.record(3)]
+        let records = Self.runWithInvalidPartition(at: 2)
         let outcomes = Mutex<[Int: [Result<RecordMetadata, ProducerError>]]>([:])
         await producer.send(contentsOf: records) { position, result in
             outcomes.withLock { $0[position, default: []].append(result) }
@@ -123,7 +131,7 @@ struct BatchSendTests {
                 Issue.record("\(outcomes)")
             }
         }
-        #expect(try Self.drainValues(producer).map { Int($0.value[0]) } == [0, 1, 3])
+        #expect(try Self.drainValues(producer).map { Int($0.value[0]) } == [0, 1] + Array(3..<Self.runLength))
         await producer.close(timeout: .zero)
     }
 
@@ -140,9 +148,9 @@ struct BatchSendTests {
         let producer = try Self.producer(
             batchSizeBytes: 16_384, bufferMemoryBytes: 65_536, partitions: 3, partitioner: LastPartition())
         // A collection without contiguous storage: the run takes its records through its iterator.
-        try await producer.send(contentsOf: (0..<5).lazy.map { Self.record($0) }, completion: nil)
-        let drained = try Self.drainValues(producer)
-        #expect(drained.map { Int($0.value[0]) } == Array(0..<5))
+        try await producer.send(contentsOf: (0..<Self.runLength).lazy.map { Self.record($0) }, completion: nil)
+        let drained = try Self.drainAll(producer)
+        #expect(drained.map { Int($0.value[0]) } == Array(0..<Self.runLength))
         #expect(drained.allSatisfy { $0.partition == 2 })
         await producer.close(timeout: .zero)
     }
@@ -163,13 +171,13 @@ struct BatchSendTests {
             config: ["bootstrap.servers": "127.0.0.1:1", "acks": "1", "linger.ms": "60000"],
             keySerializer: BytesSerializer(), valueSerializer: BytesSerializer(), interceptors: [tagger])
         producer.accumulator.setLayout(TopicLayout(leaders: [1]), topic: "t", brokers: [Self.unreachableBroker])
-        try await producer.send(contentsOf: (0..<4).map { Self.record($0, partition: 0) }, completion: nil)
-        #expect(tagger.seen.withLock { $0 } == 4)
+        try await producer.send(contentsOf: (0..<Self.runLength).map { Self.record($0, partition: 0) }, completion: nil)
+        #expect(tagger.seen.withLock { $0 } == Self.runLength)
         let lateNanos = producer.clock.monotonicNanos() + 3_600 * 1_000_000_000
         let batches = producer.accumulator.drain(node: 1, nowNanos: lateNanos, identity: nil)
         #expect(
             try batches.flatMap { try AccumulatorTestSupport.records(of: $0) }.map(\.key)
-                == Array(repeating: [0x6B], count: 4))
+                == Array(repeating: [0x6B], count: Self.runLength))
         for batch in batches {
             let (_, done) = producer.accumulator.resolve(batch, errorCode: .none, message: "", nowNanos: 0, retries: 1)
             if let done { producer.accumulator.retire(done) }
@@ -203,11 +211,11 @@ struct BatchSendTests {
         // 600-byte records in 1 KiB batches: one record per batch, so each record of the run needs a new
         // batch, and KIP-480 puts each on a different partition than the one before.
         let producer = try Self.producer(batchSizeBytes: 1_024, bufferMemoryBytes: 65_536, partitions: 3)
-        try await producer.send(contentsOf: (0..<12).map { Self.record($0) }, completion: nil)
+        try await producer.send(contentsOf: (0..<Self.runLength).map { Self.record($0) }, completion: nil)
         let drained = try Self.drainAll(producer)
-        #expect(drained.count == 12)
+        #expect(drained.count == Self.runLength)
         let byRecord = Dictionary(uniqueKeysWithValues: drained.map { (Int($0.value[0]), $0.partition) })
-        for index in 1..<12 {
+        for index in 1..<Self.runLength {
             #expect(byRecord[index] != byRecord[index - 1], "records \(index - 1) and \(index): \(byRecord)")
         }
         await producer.close(timeout: .zero)
