@@ -133,7 +133,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "SluiceWireTests", dependencies: ["SluiceWire", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "SluiceWireTests",
+            dependencies: [
+                "SluiceWire", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability"]),

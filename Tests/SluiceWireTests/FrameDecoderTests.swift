@@ -1,9 +1,32 @@
 import NIOCore
+import NIOEmbedded
 import SluiceWire
 import Testing
 
 @Suite struct FrameDecoderTests {
     static let maxFrameBytes = 1 << 20
+
+    @Test func framesSplitAcrossManyReadsComeOutWhole() throws {
+        // 40 frames of 300 KiB fed through NIO's ByteToMessageHandler in 64 KiB + 1 reads, so frame ends
+        // rarely meet read ends: every frame must come out whole and in order.
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameBytes: 1 << 20)))
+        var stream = ByteBuffer()
+        for index in 0..<40 {
+            FrameDecoder.writeFrame(ByteBuffer(repeating: UInt8(index), count: 300 << 10), to: &stream)
+        }
+        while stream.readableBytes > 0 {
+            let chunk = stream.readSlice(length: min(stream.readableBytes, (64 << 10) + 1))!
+            try channel.writeInbound(chunk)
+        }
+        for index in 0..<40 {
+            let frame = try #require(try channel.readInbound(as: ByteBuffer.self), "frame \(index)")
+            #expect(frame.readableBytes == 300 << 10)
+            let ends = [frame.readableBytesView.first, frame.readableBytesView.last]
+            #expect(ends == [UInt8(index), UInt8(index)], "frame \(index)")
+        }
+        #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+        _ = try channel.finish()
+    }
 
     @Test func partialLengthPrefixWaitsWithoutConsuming() throws {
         var buffer = ByteBuffer(bytes: [0, 0, 0])
