@@ -10,6 +10,22 @@ struct CLIProducerTests {
         #/(\d+) records sent, \d+\.\d{6} records/sec \(\d+\.\d{2} MB/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\./#
     }
 
+    /// A started broker with `topic` created (`partitions` of them); the caller stops it.
+    static func broker(withTopic topic: String, partitions: Int = 1) throws -> BrokerProcess {
+        let broker = try BrokerProcess()
+        do {
+            let created = try CLI.run([
+                "topics", "create", topic, "--partitions", "\(partitions)", "--bootstrap-server", broker.bootstrap,
+            ])
+            #expect(created.status == 0, "\(created.stderr)")
+            return broker
+        } catch {
+            broker.kill9()
+            broker.removeData()
+            throw error
+        }
+    }
+
     static func lines(_ values: [String]) -> Data { Data((values.joined(separator: "\n") + "\n").utf8) }
 
     static func consume(_ topic: String, count: Int, broker: BrokerProcess) throws -> [String] {
@@ -21,12 +37,11 @@ struct CLIProducerTests {
     }
 
     @Test func producerPropertyReachesTheProducerAndIsDelivered() throws {
-        let broker = try BrokerProcess()
+        let broker = try Self.broker(withTopic: "props")
         defer {
             broker.kill9()
             broker.removeData()
         }
-        #expect(try CLI.run(["topics", "create", "props", "--bootstrap-server", broker.bootstrap]).status == 0)
         let produced = try CLI.run(
             [
                 "produce", "--topic", "props", "--producer-property", "linger.ms=20",
@@ -100,14 +115,11 @@ struct CLIProducerTests {
     }
 
     @Test func unknownTopicAndPartitionFailAtOnce() throws {
-        let broker = try BrokerProcess()
+        let broker = try Self.broker(withTopic: "two", partitions: 2)
         defer {
             broker.kill9()
             broker.removeData()
         }
-        #expect(
-            try CLI.run(["topics", "create", "two", "--partitions", "2", "--bootstrap-server", broker.bootstrap]).status
-                == 0)
         // Without the Metadata check the producer would wait max.block.ms (60 s); the timeout catches that.
         let unknown = try CLI.run(
             ["produce", "--topic", "missing", "--bootstrap-server", broker.bootstrap],
@@ -134,12 +146,11 @@ struct CLIProducerTests {
     }
 
     @Test func lineWithoutKeySeparatorStopsAfterDeliveringEarlierLines() throws {
-        let broker = try BrokerProcess()
+        let broker = try Self.broker(withTopic: "keyed")
         defer {
             broker.kill9()
             broker.removeData()
         }
-        #expect(try CLI.run(["topics", "create", "keyed", "--bootstrap-server", broker.bootstrap]).status == 0)
         let result = try CLI.run(
             ["produce", "--topic", "keyed", "--key-separator", "::", "--bootstrap-server", broker.bootstrap],
             stdin: Self.lines(["k1::v1", "k2::v2", "no separator", "k4::v4"]))
@@ -151,12 +162,11 @@ struct CLIProducerTests {
     }
 
     @Test func aBrokerThatGoesAwayCostsOneConnectWarningNotOnePerRetry() async throws {
-        let broker = try BrokerProcess()
+        let broker = try Self.broker(withTopic: "away")
         defer {
             broker.kill9()
             broker.removeData()
         }
-        #expect(try CLI.run(["topics", "create", "away", "--bootstrap-server", broker.bootstrap]).status == 0)
         let bootstrap = broker.bootstrap
         // 1000 records/s for 100 s at most: the broker dies a moment in, and every reconnect (50 ms apart) fails
         // until the records pass delivery.timeout.ms.
@@ -183,12 +193,11 @@ struct CLIProducerTests {
     }
 
     @Test func perfProducePrintsKafkasFinalLine() throws {
-        let broker = try BrokerProcess()
+        let broker = try Self.broker(withTopic: "perf")
         defer {
             broker.kill9()
             broker.removeData()
         }
-        #expect(try CLI.run(["topics", "create", "perf", "--bootstrap-server", broker.bootstrap]).status == 0)
         let result = try CLI.run(
             [
                 "perf", "produce", "--topic", "perf", "--num-records", "20000", "--record-size", "100",
@@ -204,12 +213,11 @@ struct CLIProducerTests {
     }
 
     @Test func perfProducePrintsTheProducersMetrics() throws {
-        let broker = try BrokerProcess()
+        let broker = try Self.broker(withTopic: "perf")
         defer {
             broker.kill9()
             broker.removeData()
         }
-        #expect(try CLI.run(["topics", "create", "perf", "--bootstrap-server", broker.bootstrap]).status == 0)
         let result = try CLI.run(
             [
                 "perf", "produce", "--topic", "perf", "--num-records", "1000", "--record-size", "100",
