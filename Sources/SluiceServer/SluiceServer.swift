@@ -147,8 +147,32 @@ public struct SluiceServer: Service {
     }
 }
 
-/// A start-up failure that is not a configuration error (those exit 78 before the server is built).
+/// A start-up failure. `sluiced` exits with ``exitStatus``: 78 (EX_CONFIG) for a problem the operator fixes
+/// in configuration or on disk (a data directory of another cluster or node, a `log.dirs` lock held by another
+/// broker), with a `config_error` event naming ``key``; 1 for any other failure (a listener that cannot bind).
 public struct ServerStartError: Error, CustomStringConvertible {
+    /// What went wrong, naming the file, directory, listener or key involved.
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// The process exit status `sluiced` uses: 78 (EX_CONFIG) or 1.
+    public let exitStatus: Int32
+    /// The configuration key at fault (`log.dirs`), for the `config_error` event; nil when none is.
+    public let key: String?
+    /// The value of ``key`` at fault (a directory, an address), for the `config_error` event.
+    public let value: String?
+
+    /// A failure that is not the configuration's fault: exit status 1.
+    init(_ description: String) {
+        self.description = description
+        self.exitStatus = 1
+        self.key = nil
+        self.value = nil
+    }
+
+    /// A failure the operator fixes in configuration or on disk: exit status 78, a `config_error` event for `key`.
+    init(configKey key: String, value: String, _ description: String) {
+        self.description = description
+        self.exitStatus = 78
+        self.key = key
+        self.value = value
+    }
 }

@@ -39,7 +39,14 @@ struct Sluiced: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do { try await group.run() } catch {
+        do { try await group.run() } catch let error as ServerStartError {
+            if let key = error.key {
+                events.configError(key: key, value: error.value ?? "", problem: error.description)
+            }
+            logger.critical("sluiced failed to start: \(error.description)")
+            FileHandle.standardError.write(Data("sluiced: \(error.description)\n".utf8))
+            throw ExitCode(error.exitStatus)
+        } catch {
             logger.critical("sluiced failed: \(error)")
             FileHandle.standardError.write(Data("sluiced: \(error)\n".utf8))
             throw ExitCode(1)
