@@ -30,7 +30,7 @@ extension BrokerRequestHandler {
         return TopicResultsResponse(topics: results)
     }
 
-    private func createTopic(_ topic: CreatableTopic) async throws(SluiceError) {
+    func createTopic(_ topic: CreatableTopic) async throws(SluiceError) {
         try Self.validateTopicName(topic.name)
         let partitionCount = topic.numPartitions == -1 ? defaults.numPartitions : topic.numPartitions
         let replicationFactor = topic.replicationFactor == -1 ? defaults.replicationFactor : topic.replicationFactor
@@ -61,7 +61,32 @@ extension BrokerRequestHandler {
                     metadata: ["sluice.topic": "\(topic.name)"])
     }
 
+    /// auto.create.topics.enable: creates each of `names` this broker does not host, with `num.partitions` and
+    /// `default.replication.factor`, as Kafka does for Metadata. Only called when the key is true, so the
+    /// produce path pays one partition lookup per topic only then. A name that cannot be created (illegal, a
+    /// replication factor above the brokers alive) is logged and left unknown: the request answers
+    /// UNKNOWN_TOPIC_OR_PARTITION for it as without the key.
+    func autoCreate(_ names: [String]) async {
+        for name in names where replicaManager.partition(TopicPartition(topic: name, partition: 0)) == nil {
+            do {
+                try await createTopic(CreatableTopic(name: name))
+                logger.info("auto-created topic \(name) (auto.create.topics.enable=true)", metadata: ["sluice.topic": "\(name)"])
+            } catch where error.code == .topicAlreadyExists {
+                continue  // created by a concurrent request, or exists with no partition here
+            } catch {
+                logger.warning("could not auto-create topic \(name): \(error)", metadata: ["sluice.topic": "\(name)"])
+            }
+        }
+    }
+
     func deleteTopics(_ request: DeleteTopicsRequest) async -> TopicResultsResponse {
+        guard defaults.deleteTopicEnable else {
+            return TopicResultsResponse(topics: request.topics.map { name in
+                TopicResult(
+                    name: name, errorCode: .topicDeletionDisabled,
+                    errorMessage: "topic deletion is disabled on this broker (delete.topic.enable=false)")
+            })
+        }
         var results: [TopicResult] = []
         for name in request.topics {
             do {

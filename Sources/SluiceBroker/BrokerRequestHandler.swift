@@ -12,15 +12,24 @@ public final class BrokerRequestHandler: Sendable {
     /// Producer ids for InitProducerId, reserved in blocks from `store`.
     let producerIds: ProducerIdManager
 
-    /// Broker-wide defaults for topics created without explicit values.
+    /// Broker-wide topic policy: defaults for topics created without explicit values, and which topic changes
+    /// clients may cause.
     public struct TopicDefaults: Sendable {
         /// num.partitions
         public var numPartitions: Int32
         /// default.replication.factor
         public var replicationFactor: Int32
-        public init(numPartitions: Int32, replicationFactor: Int32) {
+        /// auto.create.topics.enable: a Metadata or Produce request naming an unknown topic creates it.
+        public var autoCreateTopics: Bool
+        /// delete.topic.enable: when false, DeleteTopics is answered with TOPIC_DELETION_DISABLED.
+        public var deleteTopicEnable: Bool
+        public init(
+            numPartitions: Int32, replicationFactor: Int32, autoCreateTopics: Bool = false, deleteTopicEnable: Bool = true
+        ) {
             self.numPartitions = numPartitions
             self.replicationFactor = replicationFactor
+            self.autoCreateTopics = autoCreateTopics
+            self.deleteTopicEnable = deleteTopicEnable
         }
     }
 
@@ -49,6 +58,7 @@ public final class BrokerRequestHandler: Sendable {
         let responseBody: ResponseBody
         switch consume body {
         case .produce(var produce):
+            if defaults.autoCreateTopics { await autoCreate(produce.topics.map(\.name)) }
             responseBody = .produce(await replicaManager.produce(&produce))
         case .fetch(let fetch):
             responseBody = .fetch(await replicaManager.fetch(fetch))
@@ -80,6 +90,7 @@ public final class BrokerRequestHandler: Sendable {
     }
 
     func metadata(_ request: MetadataRequest) async -> MetadataResponse {
+        if defaults.autoCreateTopics, let names = request.topics { await autoCreate(names) }
         guard let snapshot = await snapshotOrNil() else {
             return MetadataResponse(brokers: [], clusterId: "", controllerId: -1, topics: [])
         }

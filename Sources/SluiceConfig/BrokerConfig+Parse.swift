@@ -6,11 +6,16 @@ extension BrokerConfig {
     public static func parse(fileContents: String, overrides: [String]) throws(ConfigError) -> BrokerConfig {
         let properties = try Properties(parsing: fileContents)
         var settings = properties.entries.map { (key: $0.key, value: $0.value) }
+        var overrideKeys: [String] = []
         for argument in overrides {
             let override = try ConfigOverride(parsing: argument)
             settings.append((key: override.key, value: override.value))
+            overrideKeys.append(override.key)
         }
-        return try BrokerConfig(values: definitions.parse(settings))
+        let values = try definitions.parse(settings)
+        let warnings = ConfigWarnings.repeatedKeys(in: properties, overrideKeys: overrideKeys)
+            + ConfigWarnings.withoutEffect(values)
+        return try BrokerConfig(values: values, warnings: warnings)
     }
 
     /// Reads the file at `path` (`--config`) and parses it with `overrides`, as
@@ -28,7 +33,7 @@ extension BrokerConfig {
 
     /// Builds the typed configuration from values parsed with ``definitions``, resolving Kafka's
     /// fallbacks (`log.dir`, retention units, `advertised.listeners`).
-    init(values: ConfigValues) throws(ConfigError) {
+    init(values: ConfigValues, warnings: [String] = []) throws(ConfigError) {
         let listeners = ValueRejection.revalidated("listeners") { () throws(ValueRejection) in
             try ListenerEndpoint.parseList(values.list("listeners"), advertised: false)
         }
@@ -65,6 +70,8 @@ extension BrokerConfig {
         metadataStore = ValueRejection.revalidated("metadata.store") { () throws(ValueRejection) in
             try MetadataStore.parse(values.string("metadata.store"))
         }
+        shutdownTimeoutMs = values.long("shutdown.timeout.ms")
+        self.warnings = warnings
         clusterId = values.string("cluster.id")
         metricsEnabled = values.boolean("metrics.enabled")
         gatewayProperties = values.withPrefix("gateway.")

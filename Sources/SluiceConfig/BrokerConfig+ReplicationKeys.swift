@@ -15,18 +15,21 @@ extension BrokerConfig {
             "unclean.leader.election.enable", type: .boolean, defaultValue: .value(.boolean(false)),
             importance: .high,
             documentation: "Whether a replica outside the ISR may become leader when no in-sync replica is "
-                + "alive. Keeps the partition available at the cost of acknowledged data."),
+                + "alive. Keeps the partition available at the cost of acknowledged data. No effect on a single "
+                + "broker (accepted with a warning) until replication exists."),
         ConfigKey(
             "replica.lag.time.max.ms", type: .long, defaultValue: .value(.long(30_000)), validator: .atLeast(1),
             importance: .high,
             documentation: "A follower that has not caught up to the leader's log end for this many "
-                + "milliseconds is removed from the ISR."),
+                + "milliseconds is removed from the ISR. No effect on a single broker (accepted with a warning) "
+                + "until replication exists."),
         ConfigKey(
             "auto.create.topics.enable", type: .boolean, defaultValue: .value(.boolean(false)),
             importance: .high,
-            documentation: "Whether a Metadata or Produce request for an unknown topic creates it. False by "
-                + "default, unlike Kafka's true: Sluice topics are created explicitly (sluice topics create), "
-                + "so a misspelt topic fails instead of appearing."),
+            documentation: "Whether a Metadata or Produce request for an unknown topic creates it, with "
+                + "num.partitions and default.replication.factor. False by default, unlike Kafka's true: Sluice "
+                + "topics are created explicitly (sluice topics create), so a misspelt topic fails instead of "
+                + "appearing."),
         ConfigKey(
             "producer.id.expiration.ms", type: .long, defaultValue: .value(.long(86_400_000)),
             validator: .atLeast(1), importance: .low,
@@ -35,6 +38,7 @@ extension BrokerConfig {
                 + "Kafka's default: one day."),
         ConfigKey(
             "delete.topic.enable", type: .boolean, defaultValue: .value(.boolean(true)), importance: .high,
-            documentation: "Whether topics may be deleted. When false, DeleteTopics is refused."),
+            documentation: "Whether topics may be deleted. When false, DeleteTopics is refused with "
+                + "TOPIC_DELETION_DISABLED."),
     ]
 }

@@ -55,13 +55,17 @@ public struct BrokerConfig: Sendable, Hashable {
     public let messageMaxBytes: Int
     /// `socket.request.max.bytes`: frames above this are refused before allocation.
     public let socketRequestMaxBytes: Int
-    /// `num.network.threads`: threads accepting and framing connections, ≥ 1.
+    /// `num.network.threads`: event-loop threads that accept connections and read, frame and answer requests
+    /// (native and HTTP), ≥ 1.
     public let numNetworkThreads: Int
-    /// `num.io.threads`: event-loop threads handling requests and disk work, ≥ 1.
+    /// `num.io.threads`: threads of the pool that runs blocking disk work (maintenance: retention, time-based
+    /// flushes, checkpoints) off the event loops and the cooperative pool, ≥ 1.
     public let numIoThreads: Int
-    /// `auto.create.topics.enable`: false by default, unlike Kafka; topics are created explicitly.
+    /// `auto.create.topics.enable`: whether Metadata and Produce for an unknown topic create it (with
+    /// ``numPartitions`` and ``defaultReplicationFactor``); false by default, unlike Kafka.
     public let autoCreateTopicsEnable: Bool
-    /// `delete.topic.enable`: whether DeleteTopics is allowed.
+    /// `delete.topic.enable`: whether DeleteTopics is allowed; when false it is refused with
+    /// TOPIC_DELETION_DISABLED.
     public let deleteTopicEnable: Bool
     /// `metadata.store`: `embedded` or `etcd://host:port[,host:port…]`.
     public let metadataStore: MetadataStore
@@ -69,6 +73,12 @@ public struct BrokerConfig: Sendable, Hashable {
     public let clusterId: String
     /// `metrics.enabled`: Sluice's switch for Prometheus exposition, to measure its cost.
     public let metricsEnabled: Bool
+    /// `shutdown.timeout.ms`: the bound on a graceful stop; past it the process exits anyway (status 1) and the
+    /// next start recovers the logs it did not close.
+    public let shutdownTimeoutMs: Int64
+    /// Problems that do not stop the broker, one sentence each, for `sluiced` to log as warnings at start: a key
+    /// given twice, a key that has no effect in this build (a replication setting on a single broker).
+    public let warnings: [String]
     /// `gateway.*`: the gateway producer's settings with the prefix removed (`gateway.linger.ms` →
     /// `linger.ms`), raw; `GatewayConfig` in SluiceServer validates them at start.
     public let gatewayProperties: [String: String]

@@ -31,8 +31,13 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// One line for the operator, Kafka's wording:
     /// `Invalid value 'abc' for configuration log.segment.bytes: not a number (expected an integer in [14, 2147483647])`,
-    /// or `Invalid configuration node.id: missing required configuration` when there is no value.
+    /// or `Invalid configuration node.id: missing required configuration` when there is no value, or
+    /// `Invalid configuration log.retension.hours: unknown configuration key (did you mean log.retention.hours?)`.
     public var description: String {
+        if code == .unknownKey {
+            // Not "Invalid value 'x' for …": the value is not what is wrong, the key's name is.
+            return "Invalid configuration \(key): \(problem)"
+        }
         guard let value else {
             return "Invalid configuration \(key): \(problem)"
         }

@@ -9,6 +9,9 @@ public struct Properties: Sendable {
     /// One entry per key, in the order keys first appear; for a key given twice the last value and
     /// its line win, as with Java's `Properties` (a hash table).
     public let entries: [PropertiesEntry]
+    /// Keys given on more than one line, with every line that set them (1-based, in order), so that a start-up
+    /// warning can point at each; the value of the last one is the key's entry.
+    public let repeatedKeyLines: [String: [Int]]
 
     /// Parses `text`. A leading byte-order mark is ignored.
     /// - Throws: ``ConfigError`` with code ``ConfigError/Code/malformedFile`` and key `--config` for
@@ -17,9 +20,11 @@ public struct Properties: Sendable {
         let body = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var entries: [PropertiesEntry] = []
         var positions: [String: Int] = [:]
+        var repeated: [String: [Int]] = [:]
         for logical in PropertiesLogicalLine.split(body) {
             let entry = try Self.entry(logical)
             if let position = positions[entry.key] {
+                repeated[entry.key, default: [entries[position].line]].append(entry.line)
                 entries[position] = entry
             } else {
                 positions[entry.key] = entries.count
@@ -28,6 +33,7 @@ public struct Properties: Sendable {
         }
         assert(positions.count == entries.count, "one entry per key")
         self.entries = entries
+        self.repeatedKeyLines = repeated
     }
 
     /// The value of `key`, or `nil` if the text does not set it.

@@ -13,7 +13,7 @@ extension SluiceServer {
     /// native listener (in a cluster the metadata it gets there leads it to every partition leader) and
     /// declares its metrics on the broker's registry, so `/metrics` shows them. Connects lazily.
     func makeGateway(
-        handler: BrokerRequestHandler, nativeHost: String, nativePort: Int
+        handlers: HandlerSlot, nativeHost: String, nativePort: Int
     ) throws(ConfigError) -> Gateway? {
         guard gateway.enabled else { return nil }
         let bootstrap = Self.dialableAddress(host: nativeHost, port: nativePort)
@@ -30,7 +30,7 @@ extension SluiceServer {
         logger.info("producer gateway on the HTTP listener, sending to \(bootstrap)")
         return Gateway(
             requestBytesMax: gateway.requestBytesMax, producer: producer,
-            metrics: GatewayMetrics(registry: metrics.registry), topics: Self.topicLookup(handler), logger: logger)
+            metrics: GatewayMetrics(registry: metrics.registry), topics: Self.topicLookup(handlers), logger: logger)
     }
 
     /// `host:port` a local client can connect to: a wildcard bind address becomes the matching loopback.
@@ -45,8 +45,11 @@ extension SluiceServer {
 
     /// Looks topics up with a Metadata request to this broker's own handler, in-process: the same answer a
     /// client gets, from the cluster's metadata store.
-    static func topicLookup(_ handler: BrokerRequestHandler) -> GatewayTopicLookup {
+    /// Until the broker has loaded its metadata (the HTTP listener serves during log recovery), the answer is
+    /// "unavailable: the broker is starting".
+    static func topicLookup(_ handlers: HandlerSlot) -> GatewayTopicLookup {
         { topic in
+            guard let handler = handlers.handler else { return .unavailable("the broker is starting") }
             let request = SluiceWire.Request(
                 correlationId: 0, clientId: "sluiced-gateway", body: .metadata(MetadataRequest(topics: [topic])))
             let response = await handler.handle(request)

@@ -35,44 +35,152 @@ public struct SluiceServer: Service {
     }
 
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
+        // num.network.threads event loops serve the native and HTTP listeners; num.io.threads threads run blocking
+        // disk work (maintenance, the final close) off the loops and the cooperative pool.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: config.numNetworkThreads)
+        let ioThreads = NIOThreadPool(numberOfThreads: config.numIoThreads)
+        ioThreads.start()
+        do {
+            try await withGracefulShutdownHandler {
+                try await serve(group: group, ioThreads: ioThreads)
+            } onGracefulShutdown: {
+                // Armed the moment a stop is asked for, whatever start-up is doing (a recovery that does not
+                // yield, a hung disk): the process ends within shutdown.timeout.ms in every state.
+                ShutdownDeadline.arm(afterMs: config.shutdownTimeoutMs, brokerId: brokerId)
+            }
+        } catch {
+            try? await ioThreads.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await ioThreads.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    /// What one child task of ``serve(group:ioThreads:)`` finished with.
+    private enum ChildExit: Sendable {
+        case httpBound(port: Int)
+        case stopRequested
+        case stopped(String)
+    }
+
+    /// Start-up in the order an operator can follow (each failure exits before READY, naming what failed):
+    /// bind the native listener, start HTTP (/health and /ready answer during recovery), load metadata and
+    /// recover the logs, then announce readiness. Then serve until a stop is asked for or a part fails, and stop
+    /// in phases: drain the gateway, close the listener, flush and close every log.
+    private func serve(group: MultiThreadedEventLoopGroup, ioThreads: NIOThreadPool) async throws {
         let readiness = Readiness()
-        // Bind first so a port-0 listener's real port is what the broker advertises; connections wait in
-        // the backlog until the accept loop starts, after metadata is loaded.
         let listener = config.listeners[0]
-        let native = try await NativeListener.bind(
-            host: listener.host, port: listener.port, maxFrameBytes: config.socketRequestMaxBytes, group: group)
+        let native = try await bindNative(listener, group: group)
         let nativePort = native.channel.localAddress?.port ?? listener.port
-        let handler = try await startBroker(boundPort: nativePort)
-        markReady(readiness) { $0.metadataLoaded = true }
-        markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
-        // [gateway] The producer gateway sends to this broker's own listener; created before HTTP serves it.
-        let gateway = try makeGateway(handler: handler, nativeHost: listener.host, nativePort: nativePort)
-        let app = makeHTTPApplication(readiness: readiness, gateway: gateway)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native) }
-            tasks.addTask { try await app.runService() }
-            tasks.addTask { try await maintenance(handler.replicaManager) }
+        StartupFault.hangIfAsked(at: .nativeBound)
+        let handlerSlot = HandlerSlot()
+        let gateway = try makeGateway(handlers: handlerSlot, nativeHost: listener.host, nativePort: nativePort)
+        let (httpPorts, httpPortSink) = AsyncStream<Int>.makeStream()
+        let app = makeHTTPApplication(
+            readiness: readiness, gateway: gateway, group: group, boundPorts: httpPortSink)
+        try await withThrowingTaskGroup(of: ChildExit.self) { tasks in
+            tasks.addTask {
+                do { try await app.run() } catch { throw Self.bindError(error, key: "http.listener", config.httpListener.description) }
+                return .stopped("the HTTP listener")
+            }
+            tasks.addTask {
+                for await port in httpPorts { return .httpBound(port: port) }
+                return .stopped("the HTTP listener")
+            }
+            guard case .httpBound(let httpPort) = try await tasks.next() else { return }
+            StartupFault.hangIfAsked(at: .httpBound)
+            markReady(readiness) { $0.httpAddress = "HTTP://\(config.httpListener.host):\(httpPort)" }
+            let handler = try await startBroker(boundPort: nativePort, ioThreads: ioThreads)
+            handlerSlot.set(handler)
+            StartupFault.hangIfAsked(at: .logsRecovered)
+            tasks.addTask {
+                await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native)
+                return .stopped("the native listener")
+            }
+            tasks.addTask {
+                try await maintenance(handler.replicaManager, ioThreads: ioThreads)
+                return .stopped("maintenance")
+            }
+            tasks.addTask {
+                try? await gracefulShutdown()
+                return .stopRequested
+            }
+            markReady(readiness) { $0.metadataLoaded = true }
+            markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
             let watchdogTask = scheduleWatchdog(on: group)
-            try? await gracefulShutdown()
-            notifier.stopping()
-            events.brokerStopping(brokerId: brokerId, reason: "shutdown requested (signal)")
-            // [gateway] Drain the gateway's producer while the native listener still accepts its requests.
-            await gateway?.close(timeout: Self.gatewayCloseTimeout)
-            watchdogTask?.cancel()
-            try? await native.channel.close()
+            defer { watchdogTask?.cancel() }
+            // The first child to end decides: a stop request, or a part that failed (then the stop is the same).
+            let reason: String
+            do {
+                switch try await tasks.next() {
+                case .stopRequested, nil: reason = "shutdown requested (signal)"
+                case .stopped(let part): reason = "\(part) stopped"
+                case .httpBound: preconditionFailure("the HTTP listener binds once")
+                }
+            } catch {
+                reason = "failure: \(error)"
+                logger.error("stopping broker \(brokerId) after a failure: \(error)")
+            }
+            try await stop(reason: reason, gateway: gateway, native: native, handler: handler, ioThreads: ioThreads)
             tasks.cancelAll()
         }
-        handler.replicaManager.shutdown()
+    }
+
+    /// The stop phases, each bounded: the gateway's producer drains while the native listener still accepts
+    /// its requests (at most `gatewayCloseTimeout`), the listener closes, then every log is flushed and closed
+    /// on the I/O threads. `ShutdownDeadline` bounds the whole.
+    private func stop(
+        reason: String, gateway: Gateway?, native: NativeListener.ServerChannel, handler: BrokerRequestHandler,
+        ioThreads: NIOThreadPool
+    ) async throws {
+        notifier.stopping()
+        events.brokerStopping(brokerId: brokerId, reason: reason)
+        await gateway?.close(timeout: Self.gatewayCloseTimeout)  // [gateway]
+        try? await native.channel.close()
+        try await ioThreads.runIfActive { handler.replicaManager.shutdown() }
         logger.notice("broker \(config.nodeId) stopped; logs flushed and closed")
     }
 
-    private func startBroker(boundPort: Int) async throws -> BrokerRequestHandler {
+    /// Binds the native listener; an empty host binds every interface (IPv6 and IPv4, or IPv4 alone where
+    /// IPv6 is off). A failure names the listener, the address and the cause.
+    private func bindNative(
+        _ listener: ListenerEndpoint, group: MultiThreadedEventLoopGroup
+    ) async throws -> NativeListener.ServerChannel {
+        let maxFrameBytes = config.socketRequestMaxBytes
+        guard listener.host.isEmpty else {
+            do {
+                return try await NativeListener.bind(host: listener.host, port: listener.port, maxFrameBytes: maxFrameBytes, group: group)
+            } catch { throw Self.bindError(error, key: "listeners", listener.description) }
+        }
+        do {
+            return try await NativeListener.bind(host: "::", port: listener.port, maxFrameBytes: maxFrameBytes, group: group)
+        } catch let error as IOError where [EAFNOSUPPORT, EADDRNOTAVAIL].contains(error.errnoCode) {
+            logger.info("IPv6 is unavailable (\(error)); \(listener) binds every IPv4 interface")
+        } catch { throw Self.bindError(error, key: "listeners", listener.description) }
+        do {
+            return try await NativeListener.bind(host: "0.0.0.0", port: listener.port, maxFrameBytes: maxFrameBytes, group: group)
+        } catch { throw Self.bindError(error, key: "listeners", listener.description) }
+    }
+
+    /// `cannot bind listener PLAINTEXT://127.0.0.1:9092 (listeners): Address already in use (errno 98)`.
+    static func bindError(_ error: any Error, key: String, _ address: String) -> ServerStartError {
+        let cause: String
+        if let io = error as? IOError {
+            cause = "\(String(cString: strerror(io.errnoCode))) (errno \(io.errnoCode))"
+        } else {
+            cause = "\(error)"
+        }
+        let what = key == "http.listener" ? "the HTTP listener" : "listener"
+        return ServerStartError("cannot bind \(what) \(address) (\(key)): \(cause)")
+    }
+
+    private func startBroker(boundPort: Int, ioThreads: NIOThreadPool) async throws -> BrokerRequestHandler {
         let store = try makeMetadataStore()
         let logConfig = LogConfig(
             segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
             retentionBytes: config.logRetentionBytes, flushIntervalMessages: config.logFlushIntervalMessages,
-            flushIntervalMs: config.logFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
+            flushIntervalMs: config.effectiveFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
             maxMessageBytes: config.messageMaxBytes)
         let replicaManager = ReplicaManager(
             brokerId: brokerId, logDirectory: config.logDirs[0], logConfig: logConfig,
@@ -80,12 +188,26 @@ public struct SluiceServer: Service {
             producerIdExpirationMs: config.producerIdExpirationMs)
         let handler = BrokerRequestHandler(
             replicaManager: replicaManager, store: store,
-            defaults: .init(numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor)),
+            defaults: .init(
+                numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor),
+                autoCreateTopics: config.autoCreateTopicsEnable, deleteTopicEnable: config.deleteTopicEnable),
             logger: logger)
         let advertised = config.advertisedListeners[0]
         let advertisedPort = advertised.port == 0 ? boundPort : advertised.port
-        try await handler.start(advertised: BrokerInfo(nodeId: brokerId, host: advertised.host, port: Int32(advertisedPort)))
+        let advertisedHost = Self.advertisableHost(advertised.host)
+        try await ioThreads.runIfActive { StartupFault.hangIfAsked(at: .logRecovery) }
+        try await handler.start(advertised: BrokerInfo(nodeId: brokerId, host: advertisedHost, port: Int32(advertisedPort)))
         return handler
+    }
+
+    /// What clients are told to dial for `host`: a wildcard bind address (empty, `0.0.0.0`, `::`, only possible
+    /// when `advertised.listeners` is unset) becomes this machine's host name, as Kafka advertises its canonical
+    /// host name; clients cannot connect to a wildcard.
+    static func advertisableHost(_ host: String) -> String {
+        guard host.isEmpty || host == "0.0.0.0" || host == "::" else { return host }
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0, name[0] != 0 else { return "127.0.0.1" }
+        return String(cString: name)
     }
 
     /// `node.id` as the wire's broker id.
@@ -93,22 +215,31 @@ public struct SluiceServer: Service {
 
     private func makeMetadataStore() throws -> any SluiceCluster.MetadataStore {
         guard case .embedded = config.metadataStore else {
-            throw ServerStartError("metadata.store=\(config.metadataStore): only 'embedded' is available in this build")
+            // The syntax is parsed for the cluster to come; the etcd store is not built yet: refused, never ignored.
+            throw ServerStartError(
+                configKey: "metadata.store", value: config.metadataStore.description,
+                "Invalid value '\(config.metadataStore)' for configuration metadata.store: the etcd metadata store "
+                    + "is not available in this build yet (expected embedded)")
         }
         try FileManager.createDirectory(config.logDirs[0])
         return try EmbeddedMetadataStore(directory: config.logDirs[0], clusterId: config.clusterId)
     }
 
-    private func makeHTTPApplication(readiness: Readiness, gateway: Gateway?) -> some ApplicationProtocol {
+    /// The HTTP listener on the broker's event loops; `boundPorts` gets the bound port once it listens.
+    private func makeHTTPApplication(
+        readiness: Readiness, gateway: Gateway?, group: MultiThreadedEventLoopGroup,
+        boundPorts: AsyncStream<Int>.Continuation
+    ) -> some ApplicationProtocol {
         let router = HTTPEndpoints.router(metrics: metrics, readiness: readiness, metricsEnabled: config.metricsEnabled)
         gateway?.addRoutes(to: router)  // [gateway] POST /topics/{topic}
         let http = config.httpListener
         return Application(
             router: router, configuration: .init(address: .hostname(http.host, port: http.port), serverName: "sluiced"),
             onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? http.port
-                markReady(readiness) { $0.httpAddress = "HTTP://\(http.host):\(port)" }
+                boundPorts.yield(channel.localAddress?.port ?? http.port)
+                boundPorts.finish()
             },
+            eventLoopGroupProvider: .shared(group),
             logger: logger)
     }
 
@@ -120,15 +251,20 @@ public struct SluiceServer: Service {
         notifier.ready(status: "broker \(brokerId) ready on \(listeners.joined(separator: ", "))")
     }
 
-    /// Retention checks every `log.retention.check.interval.ms`; flush-by-time and HW checkpoints every second.
-    private func maintenance(_ replicaManager: ReplicaManager) async throws {
-        let retentionEvery = max(1, config.logRetentionCheckIntervalMs / 1000)
+    /// Retention checks every `log.retention.check.interval.ms`; flush-by-time checks every
+    /// `log.flush.scheduler.interval.ms` when set (else every second); HW checkpoints on every tick. The disk
+    /// work runs on the `num.io.threads` pool.
+    private func maintenance(_ replicaManager: ReplicaManager, ioThreads: NIOThreadPool) async throws {
+        let tickMs = config.maintenanceTickMs
+        let retentionEvery = max(1, config.logRetentionCheckIntervalMs / tickMs)
+        let statusEvery = max(1, 5000 / tickMs)
         var tick: Int64 = 0
         while !Task.isCancelled {
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .milliseconds(tickMs))
             tick += 1
-            replicaManager.runMaintenance(retention: tick % retentionEvery == 0)
-            if tick % 5 == 0 {
+            let retention = tick % retentionEvery == 0
+            try await ioThreads.runIfActive { replicaManager.runMaintenance(retention: retention) }
+            if tick % statusEvery == 0 {
                 notifier.status("broker \(brokerId): leading \(replicaManager.leaderPartitionCount) partition(s), "
                     + "following 0, metadata \(config.metadataStore)")
             }

@@ -30,6 +30,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case duplicateSequenceNumber = 46
     case invalidProducerEpoch = 47
     case kafkaStorageError = 56
+    case topicDeletionDisabled = 73
     case fencedLeaderEpoch = 74
     case unknownLeaderEpoch = 75
 
@@ -68,6 +69,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .duplicateSequenceNumber: "DUPLICATE_SEQUENCE_NUMBER"
         case .invalidProducerEpoch: "INVALID_PRODUCER_EPOCH"
         case .kafkaStorageError: "KAFKA_STORAGE_ERROR"
+        case .topicDeletionDisabled: "TOPIC_DELETION_DISABLED"
         case .fencedLeaderEpoch: "FENCED_LEADER_EPOCH"
         case .unknownLeaderEpoch: "UNKNOWN_LEADER_EPOCH"
         }

@@ -16,12 +16,30 @@ struct Sluiced: AsyncParsableCommand {
         commandName: "sluiced", abstract: "The Sluice broker daemon.", version: SluiceVersion.current)
 
     @Option(name: .long, help: "Kafka-style .properties file.")
-    var config: String
+    var config: String?
 
     @Option(name: .long, help: "Override one key (key=value); repeatable, wins over the file.")
     var override: [String] = []
 
+    @Flag(
+        name: .customLong("help-config"),
+        help: "Print every configuration key with its type, default, valid values and documentation, then exit.")
+    var helpConfig = false
+
+    @Option(name: .customLong("help-config-format"), help: "text (default) or markdown, for --help-config.")
+    var helpConfigFormat: ConfigReference.Format = .text
+
+    func validate() throws {
+        guard !helpConfig, config == nil else { return }
+        throw ValidationError("Missing expected argument '--config <config>' (or --help-config to list the keys)")
+    }
+
     func run() async throws {
+        if helpConfig {
+            FileHandle.standardOutput.write(Data(ConfigReference.render(helpConfigFormat).utf8))
+            return
+        }
+        guard let config else { throw ExitCode(64) }  // validate() refused this already
         SluiceLogging.bootstrap(level: .info)
         let logger = Logger(label: "sluiced")
         let events = EventEmitter(sink: .standard)
@@ -34,6 +52,9 @@ struct Sluiced: AsyncParsableCommand {
             events.configError(key: error.key, value: error.value ?? "", problem: error.problem)
             FileHandle.standardError.write(Data("sluiced: \(error.description)\n".utf8))
             throw ExitCode(78)
+        }
+        for warning in brokerConfig.warnings {
+            logger.warning("configuration: \(warning)")
         }
         let server = SluiceServer(config: brokerConfig, gateway: gatewayConfig, logger: logger, events: events)
         let group = ServiceGroup(
@@ -53,3 +74,5 @@ struct Sluiced: AsyncParsableCommand {
         }
     }
 }
+
+extension ConfigReference.Format: ExpressibleByArgument {}
