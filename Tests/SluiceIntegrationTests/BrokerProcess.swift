@@ -27,8 +27,9 @@ final class BrokerProcess: @unchecked Sendable {
         return path
     }
 
-    /// Starts a broker on `dataDir` (new temp dir if nil) with extra `overrides`; waits until ready.
-    init(dataDir: String? = nil, overrides: [String] = []) throws {
+    /// Starts a broker on `dataDir` (new temp dir if nil) with extra `overrides`; waits until ready. The logs
+    /// go to `<dataDir>/logs` through `logDirsKey` (`log.dirs`, or Kafka's older `log.dir`).
+    init(dataDir: String? = nil, overrides: [String] = [], logDirsKey: String = "log.dirs") throws {
         self.dataDir = dataDir ?? Self.makeTempDir()
         let configPath = self.dataDir + "/server.properties"
         if !FileManager.default.fileExists(atPath: configPath) {
@@ -39,7 +40,7 @@ final class BrokerProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binDir + "/sluiced")
         var arguments = ["--config", configPath,
-                         "--override", "log.dirs=\(self.dataDir)/logs",
+                         "--override", "\(logDirsKey)=\(self.dataDir)/logs",
                          "--override", "listeners=PLAINTEXT://127.0.0.1:0",
                          "--override", "http.listener=127.0.0.1:0"]
         for override in overrides { arguments += ["--override", override] }
@@ -76,12 +77,15 @@ final class BrokerProcess: @unchecked Sendable {
         throw BrokerProcessError("sluiced not ready within \(timeout):\n\(stderr)")
     }
 
+    /// The port of the `scheme://host:port` listener in `line`, whatever the host (`:0` binds every interface).
     private static func port(in line: Substring, scheme: String) throws -> Int {
-        guard let range = line.range(of: "\(scheme)://127.0.0.1:") else {
+        guard let range = line.range(of: "\(scheme)://") else {
             throw BrokerProcessError("no \(scheme) listener in: \(line)")
         }
-        let digits = line[range.upperBound...].prefix { $0.isNumber }
-        guard let port = Int(digits) else { throw BrokerProcessError("bad port in: \(line)") }
+        let address = line[range.upperBound...].prefix { $0 != "," && $0 != " " }
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw BrokerProcessError("bad port in: \(line)")
+        }
         return port
     }
 
