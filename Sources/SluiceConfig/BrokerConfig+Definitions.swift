@@ -21,12 +21,14 @@ extension BrokerConfig {
             "listeners", type: .list, defaultValue: .value(.list(["PLAINTEXT://127.0.0.1:9092"])),
             validator: listenersValidator(advertised: false), importance: .high,
             documentation: "Where the native protocol listens, as NAME://host:port. Only PLAINTEXT exists. "
-                + "An empty host binds every interface; port 0 picks a free port."),
+                + "An empty host (PLAINTEXT://:9092) binds every interface, IPv6 and IPv4; port 0 picks a free "
+                + "port. A port in use stops the broker at once (exit 1) naming the listener."),
         ConfigKey(
             "advertised.listeners", type: .list, defaultValue: .unset,
             validator: listenersValidator(advertised: true), importance: .high,
             documentation: "The addresses given to clients and other brokers, as NAME://host:port. Unset "
-                + "means the same as listeners, with bound ports in place of port 0."),
+                + "means the same as listeners, with bound ports in place of port 0 and this machine's host name "
+                + "in place of an empty host or 0.0.0.0. A wildcard (0.0.0.0, ::) cannot be advertised."),
         ConfigKey(
             "http.listener", type: .string, defaultValue: .value(.string("127.0.0.1:9192")),
             validator: .custom(expectation: "host:port (port 0-65535, 0 picks a free port)") { value in
@@ -37,13 +39,19 @@ extension BrokerConfig {
                 }
             },
             importance: .high,
-            documentation: "Where the HTTP endpoint (/metrics, health, the producer gateway) listens."),
+            documentation: "Where the HTTP endpoint (/metrics, /health, /ready, the producer gateway) listens. "
+                + "It answers from the start, /ready 503 until the logs are recovered; a port in use stops the "
+                + "broker at once (exit 1)."),
         ConfigKey(
             "num.network.threads", type: .int, defaultValue: .value(.int(3)), validator: .atLeast(1),
-            importance: .high, documentation: "Threads that accept connections and read and write frames."),
+            importance: .high,
+            documentation: "Event-loop threads that accept connections and read, decode and answer requests, for "
+                + "the native and the HTTP listener."),
         ConfigKey(
             "num.io.threads", type: .int, defaultValue: .value(.int(8)), validator: .atLeast(1),
-            importance: .high, documentation: "Event-loop threads that handle requests, including disk I/O."),
+            importance: .high,
+            documentation: "Threads of the pool for blocking disk work kept off the event loops: retention, "
+                + "time-based flushes, checkpoints and the final close."),
         ConfigKey(
             "socket.request.max.bytes", type: .int, defaultValue: .value(.int(104_857_600)),
             validator: .atLeast(1), importance: .high,

@@ -21,12 +21,13 @@ extension BrokerConfig {
                 + "flushing to the operating system; durability comes from replication."),
         ConfigKey(
             "log.flush.interval.ms", type: .long, defaultValue: .unset, validator: .atLeast(0), importance: .high,
-            documentation: "Milliseconds a record may stay unflushed. When unset, "
-                + "log.flush.scheduler.interval.ms applies."),
+            documentation: "Milliseconds a record may stay unflushed before an fsync. When unset, "
+                + "log.flush.scheduler.interval.ms applies (Kafka's fallback); with both unset the OS flushes."),
         ConfigKey(
             "log.flush.scheduler.interval.ms", type: .long, defaultValue: .value(.long(Int64.max)),
             validator: .atLeast(0), importance: .high,
-            documentation: "How often in milliseconds the flusher checks whether a log needs an fsync."),
+            documentation: "How often in milliseconds the flusher checks whether a log needs an fsync (at most "
+                + "every second when unset), and the flush interval when log.flush.interval.ms is unset."),
     ]
 
     /// Non-empty and without repeats: two entries naming one directory would hold one partition twice.

@@ -110,20 +110,25 @@ public struct SluiceServer: Service {
             markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
             let watchdogTask = scheduleWatchdog(on: group)
             defer { watchdogTask?.cancel() }
-            // The first child to end decides: a stop request, or a part that failed (then the stop is the same).
-            let reason: String
+            // The first child to end decides: a stop request, or a part that stopped or failed unasked, which
+            // stops the rest the same way and then exits 1.
+            let failure: String?
             do {
                 switch try await tasks.next() {
-                case .stopRequested, nil: reason = "shutdown requested (signal)"
-                case .stopped(let part): reason = "\(part) stopped"
+                case .stopRequested, nil: failure = nil
+                case .stopped(let part): failure = "\(part) stopped unexpectedly"
                 case .httpBound: preconditionFailure("the HTTP listener binds once")
                 }
             } catch {
-                reason = "failure: \(error)"
-                logger.error("stopping broker \(brokerId) after a failure: \(error)")
+                failure = "\(error)"
             }
-            try await stop(reason: reason, gateway: gateway, native: native, handler: handler, ioThreads: ioThreads)
+            if let failure { logger.error("stopping broker \(brokerId): \(failure)") }
+            ShutdownDeadline.arm(afterMs: config.shutdownTimeoutMs, brokerId: brokerId)
+            try await stop(
+                reason: failure.map { "failure: \($0)" } ?? "shutdown requested (signal)", gateway: gateway,
+                native: native, handler: handler, ioThreads: ioThreads)
             tasks.cancelAll()
+            if let failure { throw ServerStartError("broker \(brokerId) stopped after a failure: \(failure)") }
         }
     }
 

@@ -34,6 +34,7 @@ import Testing
         #expect(config.clusterId == "sluice-dev")
         #expect(config.minInsyncReplicas == 1)
         #expect(config.gatewayProperties.isEmpty)
+        #expect(config.warnings.isEmpty, "the quick start's config earns no warning: \(config.warnings)")
     }
 
     @Test func shippedConfigTakesOverrides() throws {
