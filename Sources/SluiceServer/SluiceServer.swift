@@ -106,8 +106,11 @@ public struct SluiceServer: Service {
                 try? await gracefulShutdown()
                 return .stopRequested
             }
-            markReady(readiness) { $0.metadataLoaded = true }
-            markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
+            // A stop asked for during recovery: go straight to the stop phases, never announcing readiness.
+            if !Task.isShuttingDownGracefully {
+                markReady(readiness) { $0.metadataLoaded = true }
+                markReady(readiness) { $0.nativeAddress = "PLAINTEXT://\(listener.host):\(nativePort)" }
+            }
             let watchdogTask = scheduleWatchdog(on: group)
             defer { watchdogTask?.cancel() }
             // The first child to end decides: a stop request, or a part that stopped or failed unasked, which
