@@ -68,14 +68,16 @@ public struct SluiceServer: Service {
     }
 
     private func startBroker(boundPort: Int) async throws -> BrokerRequestHandler {
-        let store = try makeMetadataStore()
+        let directories = try LogDirectories.open(config: config, logger: logger)  // locks, meta.properties, scan
+        let store = try makeMetadataStore(directory: directories.metadataDirectory)
         let logConfig = LogConfig(
             segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
             retentionBytes: config.logRetentionBytes, flushIntervalMessages: config.logFlushIntervalMessages,
             flushIntervalMs: config.logFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
             maxMessageBytes: config.messageMaxBytes)
         let replicaManager = ReplicaManager(
-            brokerId: brokerId, logDirectory: config.logDirs[0], logConfig: logConfig,
+            brokerId: brokerId, logDirectories: directories.layout, topicConfigSource: directories.metadataFile,
+            logConfig: logConfig,
             minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger,
             producerIdExpirationMs: config.producerIdExpirationMs)
         let handler = BrokerRequestHandler(
@@ -91,12 +93,11 @@ public struct SluiceServer: Service {
     /// `node.id` as the wire's broker id.
     var brokerId: Int32 { Int32(config.nodeId) }
 
-    private func makeMetadataStore() throws -> any SluiceCluster.MetadataStore {
+    private func makeMetadataStore(directory: String) throws -> any SluiceCluster.MetadataStore {
         guard case .embedded = config.metadataStore else {
             throw ServerStartError("metadata.store=\(config.metadataStore): only 'embedded' is available in this build")
         }
-        try FileManager.createDirectory(config.logDirs[0])
-        return try EmbeddedMetadataStore(directory: config.logDirs[0], clusterId: config.clusterId)
+        return try EmbeddedMetadataStore(directory: directory, clusterId: config.clusterId)
     }
 
     private func makeHTTPApplication(readiness: Readiness, gateway: Gateway?) -> some ApplicationProtocol {
