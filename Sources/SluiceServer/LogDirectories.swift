@@ -35,7 +35,8 @@ struct LogDirectories {
             let layout = try LogDirectoryLayout(directories: opened)
             let metadataDirectory = try layout.home(ofFile: EmbeddedMetadataStore.fileName)
             if metadataDirectory != config.logDirs[0] {
-                let line = "the embedded metadata store is in \(metadataDirectory), not the first log.dirs entry "
+                let line =
+                    "the embedded metadata store is in \(metadataDirectory), not the first log.dirs entry "
                     + "\(config.logDirs[0]); using it there"
                 logger.notice("\(line)")
             }

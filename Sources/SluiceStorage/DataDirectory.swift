@@ -34,13 +34,15 @@ public final class DataDirectory: Sendable {
         let lockFile = try lock(path)
         let existing: String?
         do { existing = try CheckpointFile.read(directory: path, name: MetaProperties.fileName) } catch {
-            throw DataDirectoryError(.io, directory: path, "log.dirs \(path): cannot read \(MetaProperties.fileName): \(error)")
+            throw DataDirectoryError(
+                .io, directory: path, "log.dirs \(path): cannot read \(MetaProperties.fileName): \(error)")
         }
         let metaPath = path + "/" + MetaProperties.fileName
         guard let existing else {
             let written = MetaProperties(clusterId: clusterId, nodeId: nodeId, directoryId: directoryId())
             do {
-                try CheckpointFile.write(written.rendered, directory: FileDescriptor.openDirectory(path), name: MetaProperties.fileName)
+                try CheckpointFile.write(
+                    written.rendered, directory: FileDescriptor.openDirectory(path), name: MetaProperties.fileName)
             } catch {
                 throw DataDirectoryError(.io, directory: path, "log.dirs \(path): cannot write \(metaPath): \(error)")
             }
@@ -86,7 +88,9 @@ public final class DataDirectory: Sendable {
             try file.truncate(toBytes: 0)
             // A Result, not a typed-throws closure: `withUnsafeBytes` only rethrows untyped errors.
             let written = pid.withUnsafeBytes { (bytes) -> Result<Void, StorageError> in
-                do throws(StorageError) { return .success(try file.write(bytes, at: 0)) } catch { return .failure(error) }
+                do throws(StorageError) { return .success(try file.write(bytes, at: 0)) } catch {
+                    return .failure(error)
+                }
             }
             try written.get()
         } catch {

@@ -112,7 +112,8 @@ public final class LogDirectoryLayout: Sendable {
                 if entry.name.hasSuffix("-delete") { deletions.append(paths[index] + "/" + entry.name) }
                 guard isPartitionDirectoryName(entry.name) else { continue }
                 if let first = found[entry.name] {
-                    let one = paths[first] + "/" + entry.name, other = paths[index] + "/" + entry.name
+                    let one = paths[first] + "/" + entry.name
+                    let other = paths[index] + "/" + entry.name
                     throw DataDirectoryError(
                         .duplicatePartition, directory: paths[first],
                         "log.dirs: partition \(entry.name) is in two log directories, \(one) and \(other); "

@@ -61,7 +61,8 @@ public struct MetaProperties: Sendable, Hashable {
             return .failure(ParseProblem("node.id '\(nodeText)' is not a non-negative integer"))
         }
         let directoryId = values["directory.id"].flatMap { $0.isEmpty ? nil : $0 }
-        return .success(MetaProperties(clusterId: clusterId, nodeId: nodeId, directoryId: directoryId, version: version))
+        return .success(
+            MetaProperties(clusterId: clusterId, nodeId: nodeId, directoryId: directoryId, version: version))
     }
 
     /// The file's text, keys in Kafka's order of importance, one `key=value` per line.

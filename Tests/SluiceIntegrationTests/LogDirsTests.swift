@@ -14,8 +14,11 @@ struct LogDirsTests {
         if !FileManager.default.fileExists(atPath: configPath) {
             try "node.id=1\ncluster.id=it\n".write(toFile: configPath, atomically: true, encoding: .utf8)
         }
-        process.arguments = ["--config", configPath, "--override", "log.dirs=\(logDirs)",
-                             "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "http.listener=127.0.0.1:0"]
+        process.arguments =
+            [
+                "--config", configPath, "--override", "log.dirs=\(logDirs)",
+                "--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override", "http.listener=127.0.0.1:0",
+            ]
             + overrides.flatMap { ["--override", $0] }
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_LOG_TARGET"] = "stderr"
@@ -45,15 +48,19 @@ struct LogDirsTests {
 
     static func produce(_ lines: [String], topic: String, partition: Int, broker: BrokerProcess) throws {
         let result = try CLI.run(
-            ["produce", "--topic", topic, "--partition", "\(partition)", "--acks", "all",
-             "--bootstrap-server", broker.bootstrap], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+            [
+                "produce", "--topic", topic, "--partition", "\(partition)", "--acks", "all",
+                "--bootstrap-server", broker.bootstrap,
+            ], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
         #expect(result.status == 0, "\(result.stderr)")
     }
 
     static func consume(_ topic: String, partition: Int, count: Int, broker: BrokerProcess) throws -> [String] {
         let result = try CLI.run(
-            ["consume", "--topic", topic, "--partition", "\(partition)", "--from-beginning", "--max-messages",
-             "\(count)", "--timeout-ms", "5000", "--bootstrap-server", broker.bootstrap])
+            [
+                "consume", "--topic", topic, "--partition", "\(partition)", "--from-beginning", "--max-messages",
+                "\(count)", "--timeout-ms", "5000", "--bootstrap-server", broker.bootstrap,
+            ])
         return result.stdoutText.split(separator: "\n").map(String.init)
     }
 
@@ -64,7 +71,10 @@ struct LogDirsTests {
 
     @Test func aSecondBrokerOnTheSameDirectoryExitsNamingItAndTheHolderWhileTheFirstKeepsServing() throws {
         let first = try BrokerProcess()
-        defer { first.kill9(); first.removeData() }
+        defer {
+            first.kill9()
+            first.removeData()
+        }
         try Self.createTopic("owned", partitions: 1, broker: first)
         try Self.produce((0..<100).map { "before-\($0)" }, topic: "owned", partition: 0, broker: first)
         let logs = first.dataDir + "/logs"
@@ -84,7 +94,10 @@ struct LogDirsTests {
 
     @Test func aDirectoryMovedToAnotherNodeOrClusterIsRefusedNamingBothValues() throws {
         let owner = try BrokerProcess()
-        defer { owner.kill9(); owner.removeData() }
+        defer {
+            owner.kill9()
+            owner.removeData()
+        }
         try Self.createTopic("moved", partitions: 1, broker: owner)
         #expect(owner.stop() == 0)
         let logs = owner.dataDir + "/logs"
@@ -95,7 +108,9 @@ struct LogDirsTests {
         let (otherCluster, clusterErr) = try Self.runToExit(
             configDir: owner.dataDir, logDirs: logs, overrides: ["cluster.id=other"])
         #expect(otherCluster == 78)
-        #expect(clusterErr.contains("found cluster.id=it node.id=1; configured cluster.id=other node.id=1"), "\(clusterErr)")
+        #expect(
+            clusterErr.contains("found cluster.id=it node.id=1; configured cluster.id=other node.id=1"), "\(clusterErr)"
+        )
         try "version=1\nnode.id=1\n".write(toFile: logs + "/meta.properties", atomically: true, encoding: .utf8)
         let (malformed, malformedErr) = try Self.runToExit(configDir: owner.dataDir, logDirs: logs)
         #expect(malformed == 78)
@@ -111,7 +126,8 @@ struct LogDirsTests {
         try Self.createTopic("spread", partitions: 4, broker: broker)
         try Self.createTopic("single", partitions: 1, broker: broker)
         for partition in 0..<4 {
-            try Self.produce(["s\(partition)-a", "s\(partition)-b"], topic: "spread", partition: partition, broker: broker)
+            try Self.produce(
+                ["s\(partition)-a", "s\(partition)-b"], topic: "spread", partition: partition, broker: broker)
         }
         try Self.produce(["only"], topic: "single", partition: 0, broker: broker)
         // Fewest first, ties to the first entry: spread-0 a, spread-1 b, spread-2 a, spread-3 b, single-0 a.
@@ -153,20 +169,25 @@ struct LogDirsTests {
         // Only b listed: it holds twice-1 but the metadata file is in a. Starting would serve an empty broker.
         let (withoutA, withoutAErr) = try Self.runToExit(configDir: root, logDirs: b)
         #expect(withoutA == 78)
-        #expect(withoutAErr.contains("holds 1 partition directory (\(b)/twice-1) but no cluster-metadata.json"),
-                "\(withoutAErr)")
+        #expect(
+            withoutAErr.contains("holds 1 partition directory (\(b)/twice-1) but no cluster-metadata.json"),
+            "\(withoutAErr)")
         // The same partition in both entries.
         try FileManager.default.copyItem(atPath: a + "/twice-0", toPath: b + "/twice-0")
         let (duplicate, duplicateErr) = try Self.runToExit(configDir: root, logDirs: "\(a),\(b)")
         #expect(duplicate == 78)
-        #expect(duplicateErr.contains("partition twice-0 is in two log directories, \(a)/twice-0 and \(b)/twice-0"),
-                "\(duplicateErr)")
+        #expect(
+            duplicateErr.contains("partition twice-0 is in two log directories, \(a)/twice-0 and \(b)/twice-0"),
+            "\(duplicateErr)")
         #expect(duplicateErr.contains("KEY=log.dirs"))
     }
 
     @Test func aCorruptPersistedTopicConfigStopsTheBrokerNamingTheFileTheTopicAndTheKey() throws {
         let broker = try BrokerProcess()
-        defer { broker.kill9(); broker.removeData() }
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
         try Self.createTopic("configured", partitions: 1, broker: broker, config: ["retention.ms=123456"])
         #expect(broker.stop() == 0)
         let file = broker.dataDir + "/logs/cluster-metadata.json"

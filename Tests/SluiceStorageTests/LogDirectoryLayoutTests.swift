@@ -16,9 +16,13 @@ import Testing
     }
 
     @Test func partitionDirectoryNamesAreTopicDashNumber() {
-        for name in ["orders-0", "a-b-12", "x.y_z-2147483647"] { #expect(LogDirectoryLayout.isPartitionDirectoryName(name)) }
-        for name in ["orders", "-0", "orders-", "orders-x", "orders-0.abc-delete", "orders-99999999999", ".lock",
-                     "meta.properties", "orders-+1"] {
+        for name in ["orders-0", "a-b-12", "x.y_z-2147483647"] {
+            #expect(LogDirectoryLayout.isPartitionDirectoryName(name))
+        }
+        for name in [
+            "orders", "-0", "orders-", "orders-x", "orders-0.abc-delete", "orders-99999999999", ".lock",
+            "meta.properties", "orders-+1",
+        ] {
             #expect(!LogDirectoryLayout.isPartitionDirectoryName(name), "\(name)")
         }
     }
@@ -72,7 +76,9 @@ import Testing
         let dirs = ["/a", "/b"]
         let file = "cluster-metadata.json"
         #expect(try LogDirectoryLayout.home(ofFile: file, holders: [], directories: dirs, partitions: []) == "/a")
-        #expect(try LogDirectoryLayout.home(ofFile: file, holders: ["/b"], directories: dirs, partitions: ["/b/t-0"]) == "/b")
+        #expect(
+            try LogDirectoryLayout.home(ofFile: file, holders: ["/b"], directories: dirs, partitions: ["/b/t-0"])
+                == "/b")
         #expect(throws: DataDirectoryError.self) {
             try LogDirectoryLayout.home(ofFile: file, holders: ["/a", "/b"], directories: dirs, partitions: [])
         }
@@ -139,7 +145,9 @@ import Testing
             }
             #expect(held != nil)
             held = nil
-            #expect(throws: Never.self) { _ = try DataDirectory.open(path, clusterId: "c", nodeId: 1, directoryId: "x") }
+            #expect(throws: Never.self) {
+                _ = try DataDirectory.open(path, clusterId: "c", nodeId: 1, directoryId: "x")
+            }
         }
     }
 }

@@ -13,7 +13,10 @@ import Testing
             cluster.id=MkU3OEVBNTcwNTJENDM2Qk
             """
         let parsed = try MetaProperties.parse(text).get()
-        #expect(parsed == MetaProperties(clusterId: "MkU3OEVBNTcwNTJENDM2Qk", nodeId: 3, directoryId: "J8aAPcfLQt2bqs1JT_rMgQ"))
+        #expect(
+            parsed
+                == MetaProperties(clusterId: "MkU3OEVBNTcwNTJENDM2Qk", nodeId: 3, directoryId: "J8aAPcfLQt2bqs1JT_rMgQ")
+        )
     }
 
     @Test func renderedTextParsesBackToTheSameValues() throws {
