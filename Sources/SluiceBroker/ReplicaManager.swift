@@ -117,6 +117,28 @@ public final class ReplicaManager: Sendable {
         publishBrokerGauges()
     }
 
+    /// The partitions of `topics` assigned here whose directory is in none of `log.dirs`, each logged as a
+    /// warning. Call at start, before hosting them: a crash between persisting a new topic and creating its
+    /// directories leaves this too, but so does a directory dropped from `log.dirs`, whose partitions
+    /// would then start empty.
+    @discardableResult
+    public func warnAboutMissingDirectories(_ topics: some Sequence<TopicState>) -> [TopicPartition] {
+        var missing: [TopicPartition] = []
+        for topic in topics {
+            for state in topic.partitions where state.replicas.contains(brokerId) {
+                let topicPartition = TopicPartition(topic: topic.name, partition: state.partition)
+                if !logDirectories.isKnown(topicPartition.description) { missing.append(topicPartition) }
+            }
+        }
+        for topicPartition in missing.sorted(by: { $0.description < $1.description }) {
+            let line = "partition \(topicPartition) is in the metadata but its directory is in none of log.dirs "
+                + "(\(logDirectories.directories.joined(separator: ", "))): it starts empty. If a directory was "
+                + "removed from log.dirs, stop the broker and add it back"
+            logger.warning("\(line)", metadata: ["sluice.topic": "\(topicPartition.topic)"])
+        }
+        return missing
+    }
+
     private func openLog(_ topicPartition: TopicPartition, config: LogConfig) throws -> PartitionLog {
         let directory = logDirectories.path(for: topicPartition.description)
         let events = self.events

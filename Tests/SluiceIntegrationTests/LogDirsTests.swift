@@ -172,6 +172,14 @@ struct LogDirsTests {
         #expect(
             withoutAErr.contains("holds 1 partition directory (\(b)/twice-1) but no cluster-metadata.json"),
             "\(withoutAErr)")
+        // Only a listed: the metadata is there, twice-1's directory (in b) is not; it starts with a warning.
+        let withoutB = try BrokerProcess(dataDir: root, overrides: ["log.dirs=\(a)"])
+        defer { withoutB.kill9() }
+        #expect(withoutB.stop() == 0)
+        #expect(
+            withoutB.stderr.contains("partition twice-1 is in the metadata but its directory is in none of log.dirs"))
+        #expect(!withoutB.stderr.contains("partition twice-0 is in the metadata"))
+        try FileManager.default.removeItem(atPath: a + "/twice-1")  // the empty one it created
         // The same partition in both entries.
         try FileManager.default.copyItem(atPath: a + "/twice-0", toPath: b + "/twice-0")
         let (duplicate, duplicateErr) = try Self.runToExit(configDir: root, logDirs: "\(a),\(b)")
