@@ -32,12 +32,11 @@ public final class DataDirectory: Sendable {
         _ path: String, clusterId: String, nodeId: Int, directoryId: @autoclosure () -> String
     ) throws(DataDirectoryError) -> DataDirectory {
         let lockFile = try lock(path)
-        let existing: String?
-        do { existing = try CheckpointFile.read(directory: path, name: MetaProperties.fileName) } catch {
-            throw DataDirectoryError(
-                .io, directory: path, "log.dirs \(path): cannot read \(MetaProperties.fileName): \(error)")
-        }
         let metaPath = path + "/" + MetaProperties.fileName
+        let existing: [UInt8]?
+        do { existing = try FileDescriptor.readWholeFile(metaPath, limitBytes: 64 << 10) } catch {
+            throw DataDirectoryError(.io, directory: path, "log.dirs \(path): cannot read \(metaPath): \(error)")
+        }
         guard let existing else {
             let written = MetaProperties(clusterId: clusterId, nodeId: nodeId, directoryId: directoryId())
             do {
@@ -49,7 +48,11 @@ public final class DataDirectory: Sendable {
             return DataDirectory(path: path, metaProperties: written, lockFile: lockFile)
         }
         let found: MetaProperties
-        switch MetaProperties.parse(existing) {
+        // Not UTF-8 is malformed, never "absent": an unreadable identity must not be overwritten.
+        let parsed =
+            String(validating: existing, as: UTF8.self).map(MetaProperties.parse)
+            ?? .failure(MetaProperties.ParseProblem("not UTF-8 text"))
+        switch parsed {
         case .success(let parsed): found = parsed
         case .failure(let problem):
             throw DataDirectoryError(

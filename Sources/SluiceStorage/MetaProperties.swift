@@ -88,7 +88,8 @@ public struct MetaProperties: Sendable, Hashable {
     public struct ParseProblem: Error, Sendable, Hashable, CustomStringConvertible {
         /// The problem in words, e.g. "no cluster.id".
         public let description: String
-        init(_ description: String) { self.description = description }
+        /// A problem described by `description`.
+        public init(_ description: String) { self.description = description }
     }
 }
 

@@ -131,6 +131,23 @@ import Testing
         }
     }
 
+    @Test func metaPropertiesThatIsNotUTF8IsRefusedNotOverwritten() throws {
+        try withTemporaryDirectory { root in
+            let path = root + "/a"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            let garbage = Data([0xff, 0xfe, 0x00, 0x80])
+            try garbage.write(to: URL(fileURLWithPath: path + "/meta.properties"))
+            do throws(DataDirectoryError) {
+                _ = try DataDirectory.open(path, clusterId: "c", nodeId: 1, directoryId: "x")
+                Issue.record("non-UTF-8 meta.properties accepted")
+            } catch {
+                #expect(error.code == .malformedMetaProperties)
+                #expect(error.description.contains("not UTF-8 text"))
+            }
+            #expect(FileManager.default.contents(atPath: path + "/meta.properties") == garbage)
+        }
+    }
+
     @Test func theLockIsExclusiveWhileHeldAndFreeOnceReleased() throws {
         try withTemporaryDirectory { root in
             let path = root + "/a"
