@@ -188,6 +188,11 @@ struct LogDirsTests {
             duplicateErr.contains("partition twice-0 is in two log directories, \(a)/twice-0 and \(b)/twice-0"),
             "\(duplicateErr)")
         #expect(duplicateErr.contains("KEY=log.dirs"))
+        // One directory under two names: its own lock refuses the second.
+        try FileManager.default.createSymbolicLink(atPath: root + "/alias", withDestinationPath: a)
+        let (alias, aliasErr) = try Self.runToExit(configDir: root, logDirs: "\(a),\(root)/alias")
+        #expect(alias == 78)
+        #expect(aliasErr.contains("log.dirs \(root)/alias is listed twice in log.dirs"), "\(aliasErr)")
     }
 
     @Test func aCorruptPersistedTopicConfigStopsTheBrokerNamingTheFileTheTopicAndTheKey() throws {
