@@ -117,26 +117,39 @@ public final class ReplicaManager: Sendable {
         publishBrokerGauges()
     }
 
-    /// The partitions of `topics` assigned here whose directory is in none of `log.dirs`, each logged as a
-    /// warning. Call at start, before hosting them: a crash between persisting a new topic and creating its
-    /// directories leaves this too, but so does a directory dropped from `log.dirs`, whose partitions
-    /// would then start empty.
+    /// Compares the start-up scan of `log.dirs` with the metadata's `topics`, before they are hosted, and
+    /// logs a warning for each mismatch. `missing`: partitions assigned here whose directory is in no entry —
+    /// a directory dropped from `log.dirs` (they would start empty), or a crash between persisting a new topic
+    /// and creating its directories. `stray`: partition directories the metadata does not assign here (not
+    /// served; a topic created again under that name would take that data as its log).
     @discardableResult
-    public func warnAboutMissingDirectories(_ topics: some Sequence<TopicState>) -> [TopicPartition] {
+    public func checkDirectories(against topics: some Sequence<TopicState>) -> (
+        missing: [TopicPartition], stray: [String]
+    ) {
+        var assigned = Set<String>()
         var missing: [TopicPartition] = []
         for topic in topics {
             for state in topic.partitions where state.replicas.contains(brokerId) {
                 let topicPartition = TopicPartition(topic: topic.name, partition: state.partition)
+                assigned.insert(topicPartition.description)
                 if !logDirectories.isKnown(topicPartition.description) { missing.append(topicPartition) }
             }
         }
-        for topicPartition in missing.sorted(by: { $0.description < $1.description }) {
+        missing.sort { $0.description < $1.description }
+        let stray = logDirectories.partitionPaths.filter { !assigned.contains($0.key) }.map(\.value).sorted()
+        let entries = logDirectories.directories.joined(separator: ", ")
+        for topicPartition in missing {
             let line = "partition \(topicPartition) is in the metadata but its directory is in none of log.dirs "
-                + "(\(logDirectories.directories.joined(separator: ", "))): it starts empty. If a directory was "
-                + "removed from log.dirs, stop the broker and add it back"
+                + "(\(entries)): it starts empty. If a directory was removed from log.dirs, stop the broker and "
+                + "add it back"
             logger.warning("\(line)", metadata: ["sluice.topic": "\(topicPartition.topic)"])
         }
-        return missing
+        for path in stray {
+            let line = "\(path) is a partition directory the metadata does not know: it is not served, and a "
+                + "topic created again under its name would take it as its log. Move it away if unwanted"
+            logger.warning("\(line)")
+        }
+        return (missing, stray)
     }
 
     private func openLog(_ topicPartition: TopicPartition, config: LogConfig) throws -> PartitionLog {

@@ -84,7 +84,7 @@ public struct SluiceServer: Service {
             replicaManager: replicaManager, store: store,
             defaults: .init(numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor)),
             logger: logger)
-        replicaManager.warnAboutMissingDirectories(try await store.snapshot().topics.values)
+        replicaManager.checkDirectories(against: try await store.snapshot().topics.values)
         let advertised = config.advertisedListeners[0]
         let advertisedPort = advertised.port == 0 ? boundPort : advertised.port
         try await handler.start(advertised: BrokerInfo(nodeId: brokerId, host: advertised.host, port: Int32(advertisedPort)))

@@ -63,6 +63,13 @@ public final class LogDirectoryLayout: Sendable {
         return directories[index] + "/" + name
     }
 
+    /// Every partition directory found by the scan or placed since: name → full path.
+    public var partitionPaths: [String: String] {
+        placements.withLock { $0.mapValues { directories[$0] } }.reduce(into: [:]) {
+            $0[$1.key] = $1.value + "/" + $1.key
+        }
+    }
+
     /// Whether partition directory `name` was found by the scan or placed since.
     public func isKnown(_ name: String) -> Bool { placements.withLock { $0[name] != nil } }
 

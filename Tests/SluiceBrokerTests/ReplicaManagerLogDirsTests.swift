@@ -46,12 +46,14 @@ import Testing
         }
     }
 
-    @Test func partitionsInTheMetadataWithoutADirectoryAreReported() async throws {
+    @Test func partitionsWithoutADirectoryAndDirectoriesWithoutAPartitionAreReported() async throws {
         try await withTemporaryDirectory { root in
             try FileManager.default.createDirectory(atPath: root + "/b/orders-1", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/a/gone-3", withIntermediateDirectories: true)
             let manager = try manager(root)
-            let missing = manager.warnAboutMissingDirectories([topic("orders", partitions: 2)])
+            let (missing, stray) = manager.checkDirectories(against: [topic("orders", partitions: 2)])
             #expect(missing == [TopicPartition(topic: "orders", partition: 0)])
+            #expect(stray == [root + "/a/gone-3"])
         }
     }
 
