@@ -12,7 +12,10 @@ import Synchronization
 /// Lookups take one short lock per partition per request; appends run on the caller's task.
 public final class ReplicaManager: Sendable {
     public let brokerId: Int32
-    let logDirectory: String
+    /// The `log.dirs` entries and where each partition directory lives among them.
+    public let logDirectories: LogDirectoryLayout
+    /// Where topic configurations are persisted (the embedded store's file), named when one is refused.
+    let topicConfigSource: String
     let baseLogConfig: LogConfig
     let defaultMinInsyncReplicas: Int
     let metrics: BrokerMetrics
@@ -27,22 +30,45 @@ public final class ReplicaManager: Sendable {
     /// acks=all requests parked until HW passes their batches (`sluice_broker_produce_purgatory_size`).
     let purgatorySize = Atomic<Int>(0)
 
-    /// `producerIdExpirationMs` is `producer.id.expiration.ms` (Kafka's default: one day).
+    /// A replica manager over the scanned and locked `log.dirs` entries of `logDirectories` (`log.dirs`).
+    /// `topicConfigSource` names where topic configurations are persisted (for errors);
+    /// `producerIdExpirationMs` is `producer.id.expiration.ms` (Kafka's default: one day). Removes partition
+    /// directories a previous run renamed for deletion but did not remove.
     public init(
-        brokerId: Int32, logDirectory: String, logConfig: LogConfig, minInsyncReplicas: Int, metrics: BrokerMetrics,
+        brokerId: Int32, logDirectories: LogDirectoryLayout, topicConfigSource: String = "the metadata store",
+        logConfig: LogConfig, minInsyncReplicas: Int, metrics: BrokerMetrics,
         events: EventEmitter, logger: Logger, clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs,
         producerIdExpirationMs: Int64 = ReplicaManager.defaultProducerIdExpirationMs
     ) {
         precondition(producerIdExpirationMs >= 0, "producer.id.expiration.ms must not be negative")
         self.producerIdExpirationMs = producerIdExpirationMs
         self.brokerId = brokerId
-        self.logDirectory = logDirectory
+        self.logDirectories = logDirectories
+        self.topicConfigSource = topicConfigSource
         self.baseLogConfig = logConfig
         self.defaultMinInsyncReplicas = minInsyncReplicas
         self.metrics = metrics
         self.events = events
         self.logger = logger
         self.clock = clock
+        for leftover in logDirectories.leftoverDeletions {
+            logger.info("removing \(leftover), left over from a topic deletion")
+            do { try FileManager.default.removeItem(atPath: leftover) } catch {
+                logger.warning("could not remove \(leftover): \(error)")
+            }
+        }
+    }
+
+    /// A replica manager over one data directory, not scanned nor locked (tests and tools).
+    public convenience init(
+        brokerId: Int32, logDirectory: String, logConfig: LogConfig, minInsyncReplicas: Int, metrics: BrokerMetrics,
+        events: EventEmitter, logger: Logger, clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs,
+        producerIdExpirationMs: Int64 = ReplicaManager.defaultProducerIdExpirationMs
+    ) {
+        self.init(
+            brokerId: brokerId, logDirectories: LogDirectoryLayout(singleDirectory: logDirectory), logConfig: logConfig,
+            minInsyncReplicas: minInsyncReplicas, metrics: metrics, events: events, logger: logger, clock: clock,
+            producerIdExpirationMs: producerIdExpirationMs)
     }
 
     /// Milliseconds since the Unix epoch (the default clock).
@@ -64,9 +90,15 @@ public final class ReplicaManager: Sendable {
         partitions.withLock { all in all.values.filter { $0.isLeader }.count }
     }
 
-    /// Opens (recovering as needed) the logs of `topic`'s partitions assigned to this broker.
+    /// Opens (recovering as needed) the logs of `topic`'s partitions assigned to this broker, each in the
+    /// `log.dirs` entry that holds it, or (new) in the entry with the fewest partitions.
+    /// - Throws: ``PersistedTopicConfigError`` when the topic's persisted configuration is invalid (naming
+    ///   ``topicConfigSource``, the topic and the key); a `StorageError` when a log cannot be opened.
     public func host(topic: TopicState) throws {
-        let topicConfig = (try? TopicConfig(topic.configs)) ?? (try! TopicConfig([:]))
+        let topicConfig: TopicConfig
+        do { topicConfig = try TopicConfig(topic.configs) } catch {
+            throw PersistedTopicConfigError(topic: topic.name, source: topicConfigSource, problem: error.message)
+        }
         for state in topic.partitions where state.replicas.contains(brokerId) {
             let topicPartition = TopicPartition(topic: topic.name, partition: state.partition)
             if partition(topicPartition) != nil { continue }
@@ -85,8 +117,43 @@ public final class ReplicaManager: Sendable {
         publishBrokerGauges()
     }
 
+    /// Compares the start-up scan of `log.dirs` with the metadata's `topics`, before they are hosted, and
+    /// logs a warning for each mismatch. `missing`: partitions assigned here whose directory is in no entry —
+    /// a directory dropped from `log.dirs` (they would start empty), or a crash between persisting a new topic
+    /// and creating its directories. `stray`: partition directories the metadata does not assign here (not
+    /// served; a topic created again under that name would take that data as its log).
+    @discardableResult
+    public func checkDirectories(against topics: some Sequence<TopicState>) -> (
+        missing: [TopicPartition], stray: [String]
+    ) {
+        var assigned = Set<String>()
+        var missing: [TopicPartition] = []
+        for topic in topics {
+            for state in topic.partitions where state.replicas.contains(brokerId) {
+                let topicPartition = TopicPartition(topic: topic.name, partition: state.partition)
+                assigned.insert(topicPartition.description)
+                if !logDirectories.isKnown(topicPartition.description) { missing.append(topicPartition) }
+            }
+        }
+        missing.sort { $0.description < $1.description }
+        let stray = logDirectories.partitionPaths.filter { !assigned.contains($0.key) }.map(\.value).sorted()
+        let entries = logDirectories.directories.joined(separator: ", ")
+        for topicPartition in missing {
+            let line = "partition \(topicPartition) is in the metadata but its directory is in none of log.dirs "
+                + "(\(entries)): it starts empty. If a directory was removed from log.dirs, stop the broker and "
+                + "add it back"
+            logger.warning("\(line)", metadata: ["sluice.topic": "\(topicPartition.topic)"])
+        }
+        for path in stray {
+            let line = "\(path) is a partition directory the metadata does not know: it is not served, and a "
+                + "topic created again under its name would take it as its log. Move it away if unwanted"
+            logger.warning("\(line)")
+        }
+        return (missing, stray)
+    }
+
     private func openLog(_ topicPartition: TopicPartition, config: LogConfig) throws -> PartitionLog {
-        let directory = logDirectory + "/" + topicPartition.description
+        let directory = logDirectories.path(for: topicPartition.description)
         let events = self.events
         let logger = self.logger
         let metrics = self.metrics
@@ -96,7 +163,8 @@ public final class ReplicaManager: Sendable {
             logger: logger)
     }
 
-    /// Stops hosting `topic`: closes its logs and deletes their directories.
+    /// Stops hosting `topic`: closes its logs and deletes their directories, in whichever `log.dirs` entry
+    /// holds each (renamed to `<name>.<id>-delete` first, so a crash part-way leaves no half partition).
     public func remove(topic: String) {
         let removed = partitions.withLock { all -> [Partition] in
             let matching = all.values.filter { $0.topicPartition.topic == topic }
@@ -106,9 +174,28 @@ public final class ReplicaManager: Sendable {
         for partition in removed {
             try? partition.log.close()
             partition.metrics.remove()
-            try? FileManager.default.removeItem(atPath: logDirectory + "/" + partition.topicPartition.description)
+            deleteDirectory(partition.log.directory)
+            logDirectories.forget(partition.topicPartition.description)
         }
         publishBrokerGauges()
+    }
+
+    /// Renames `directory` out of the partition namespace, then removes it; a leftover is removed at next start.
+    private func deleteDirectory(_ directory: String) {
+        let condemned = directory + "." + UUID().uuidString.replacingOccurrences(of: "-", with: "") + "-delete"
+        do {
+            try FileManager.default.moveItem(atPath: directory, toPath: condemned)
+            // The rename must be on disk before the unlinks inside it are: a crash then leaves a whole
+            // partition directory or a `-delete` one, never a half-emptied partition.
+            let parent = open((directory as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if parent >= 0 {
+                fsync(parent)
+                close(parent)
+            }
+            try FileManager.default.removeItem(atPath: condemned)
+        } catch {
+            logger.error("deleting \(directory) failed: \(error)")
+        }
     }
 
     /// Leader and replication gauges of the broker as a whole.

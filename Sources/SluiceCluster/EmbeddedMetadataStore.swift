@@ -6,7 +6,8 @@ import SluiceWire
 ///
 /// Holds the whole snapshot in memory; the file is the durable copy read at start.
 public actor EmbeddedMetadataStore: MetadataStore {
-    /// File name inside the first `log.dirs` entry.
+    /// File name inside a `log.dirs` entry: created in the first entry, found in whichever entry holds it
+    /// (the server refuses two entries holding it, and partition directories with no entry holding it).
     public static let fileName = "cluster-metadata.json"
 
     private struct FileContents: Codable {

@@ -21,7 +21,7 @@ public final class BrokerMetrics: Sendable {
         .brokerFetchRequests, .brokerFetchLatency,
         .brokerRecordsIn, .brokerBytesIn, .brokerBytesOut, .brokerNotEnoughReplicas,
         .brokerDuplicateBatches, .brokerOutOfOrderSequence,
-        .logFlush,
+        .logFlush, .logSegmentsDeleted, .logSegmentsDeletedBytes,
         .buildInfo, .processCPUSeconds, .processResidentMemory, .processOpenFDs, .processStartTime,
     ]
 
@@ -37,6 +37,8 @@ public final class BrokerMetrics: Sendable {
     let produceRequests: [ProduceAcks: RequestMetrics]
     let fetchRequests: [FetchRequestType: RequestMetrics]
     let logFlushDuration: DurationHistogram
+    /// `sluice_log_segments_deleted_total` and `..._bytes_total`, one pair per reason.
+    let segmentDeletions: [LogDeletionReason: (segments: Prometheus.Counter, bytes: Prometheus.Counter)]
     let partitions = Mutex<[PartitionKey: PartitionGauges]>([:])
     let topics = Mutex<[String: TopicCounters]>([:])
 
@@ -46,7 +48,8 @@ public final class BrokerMetrics: Sendable {
     }
 
     /// Declares the catalogue on `registry` (a new one by default) with build version `version`. Labelled
-    /// request series (`acks` = 0, 1, all; fetch `type` = consumer, follower) start at zero so that rates
+    /// request series (`acks` = 0, 1, all; fetch `type` = consumer, follower) and segment-deletion series (`reason` =
+    /// retention_ms, retention_bytes, truncation) start at zero so that rates
     /// and absence alerts work before the first request.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String) {
         self.registry = registry
@@ -70,6 +73,14 @@ public final class BrokerMetrics: Sendable {
         self.produceRequests = produce
         self.fetchRequests = fetch
         self.logFlushDuration = registry.makeDurationHistogram(.logFlush)
+        var deletions: [LogDeletionReason: (segments: Prometheus.Counter, bytes: Prometheus.Counter)] = [:]
+        for reason in LogDeletionReason.allCases {
+            deletions[reason] = (
+                registry.makeCounter(.logSegmentsDeleted, labelValues: [reason.rawValue]),
+                registry.makeCounter(.logSegmentsDeletedBytes, labelValues: [reason.rawValue])
+            )
+        }
+        self.segmentDeletions = deletions
         assert(produceRequests.count == ProduceAcks.allCases.count)
         assert(fetchRequests.count == FetchRequestType.allCases.count)
     }

@@ -127,6 +127,18 @@ extension MetricDefinition {
         help: "Duration of log flushes (fsync) in seconds."
     )
 
+    /// `sluice_log_segments_deleted_total{reason}`: log segments deleted, by reason (``LogDeletionReason``).
+    public static let logSegmentsDeleted = MetricDefinition(
+        name: "sluice_log_segments_deleted_total", kind: .counter, labelNames: ["reason"],
+        help: "Log segments deleted, by reason: retention_ms (log.retention.ms / retention.ms), retention_bytes "
+            + "(log.retention.bytes / retention.bytes) or truncation (end of the log cut)."
+    )
+    /// `sluice_log_segments_deleted_bytes_total{reason}`: bytes of the log segments deleted, by reason.
+    public static let logSegmentsDeletedBytes = MetricDefinition(
+        name: "sluice_log_segments_deleted_bytes_total", kind: .counter, labelNames: ["reason"],
+        help: "Bytes of the log segments deleted, by reason: retention_ms, retention_bytes or truncation."
+    )
+
     private static func partitionGauge(_ name: String, _ help: String) -> MetricDefinition {
         MetricDefinition(name: name, kind: .gauge, labelNames: ["topic", "partition"], help: help)
     }

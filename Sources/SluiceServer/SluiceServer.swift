@@ -70,6 +70,9 @@ public struct SluiceServer: Service {
     /// in phases: drain the gateway, close the listener, flush and close every log.
     private func serve(group: MultiThreadedEventLoopGroup, ioThreads: NIOThreadPool) async throws {
         let readiness = Readiness()
+        try refuseUnavailableMetadataStore()
+        // The data directories first: a second broker on them stops before it takes any port.
+        let directories = try LogDirectories.open(config: config, logger: logger)  // locks, meta.properties, scan
         let listener = config.listeners[0]
         let native = try await bindNative(listener, group: group)
         let nativePort = native.channel.localAddress?.port ?? listener.port
@@ -91,7 +94,7 @@ public struct SluiceServer: Service {
             guard case .httpBound(let httpPort) = try await tasks.next() else { return }
             StartupFault.hangIfAsked(at: .httpBound)
             markReady(readiness) { $0.httpAddress = "HTTP://\(config.httpListener.host):\(httpPort)" }
-            let handler = try await startBroker(boundPort: nativePort, ioThreads: ioThreads)
+            let handler = try await startBroker(boundPort: nativePort, directories: directories, ioThreads: ioThreads)
             handlerSlot.set(handler)
             StartupFault.hangIfAsked(at: .logsRecovered)
             tasks.addTask {
@@ -183,15 +186,18 @@ public struct SluiceServer: Service {
         return ServerStartError("cannot bind \(what) \(address) (\(key)): \(cause)")
     }
 
-    private func startBroker(boundPort: Int, ioThreads: NIOThreadPool) async throws -> BrokerRequestHandler {
-        let store = try makeMetadataStore()
+    private func startBroker(
+        boundPort: Int, directories: LogDirectories, ioThreads: NIOThreadPool
+    ) async throws -> BrokerRequestHandler {
+        let store = try makeMetadataStore(directory: directories.metadataDirectory)
         let logConfig = LogConfig(
             segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
             retentionBytes: config.logRetentionBytes, flushIntervalMessages: config.logFlushIntervalMessages,
             flushIntervalMs: config.effectiveFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
             maxMessageBytes: config.messageMaxBytes)
         let replicaManager = ReplicaManager(
-            brokerId: brokerId, logDirectory: config.logDirs[0], logConfig: logConfig,
+            brokerId: brokerId, logDirectories: directories.layout, topicConfigSource: directories.metadataFile,
+            logConfig: logConfig,
             minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger,
             producerIdExpirationMs: config.producerIdExpirationMs)
         let handler = BrokerRequestHandler(
@@ -200,6 +206,7 @@ public struct SluiceServer: Service {
                 numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor),
                 autoCreateTopics: config.autoCreateTopicsEnable, deleteTopicEnable: config.deleteTopicEnable),
             logger: logger)
+        replicaManager.checkDirectories(against: try await store.snapshot().topics.values)
         let advertised = config.advertisedListeners[0]
         let advertisedPort = advertised.port == 0 ? boundPort : advertised.port
         let advertisedHost = Self.advertisableHost(advertised.host)
@@ -221,7 +228,12 @@ public struct SluiceServer: Service {
     /// `node.id` as the wire's broker id.
     var brokerId: Int32 { Int32(config.nodeId) }
 
-    private func makeMetadataStore() throws -> any SluiceCluster.MetadataStore {
+    private func makeMetadataStore(directory: String) throws -> any SluiceCluster.MetadataStore {
+        try refuseUnavailableMetadataStore()
+        return try EmbeddedMetadataStore(directory: directory, clusterId: config.clusterId)
+    }
+
+    private func refuseUnavailableMetadataStore() throws(ServerStartError) {
         guard case .embedded = config.metadataStore else {
             // The syntax is parsed for the cluster to come; the etcd store is not built yet: refused, never ignored.
             throw ServerStartError(
@@ -229,8 +241,6 @@ public struct SluiceServer: Service {
                 "Invalid value '\(config.metadataStore)' for configuration metadata.store: the etcd metadata store "
                     + "is not available in this build yet (expected embedded)")
         }
-        try FileManager.createDirectory(config.logDirs[0])
-        return try EmbeddedMetadataStore(directory: config.logDirs[0], clusterId: config.clusterId)
     }
 
     /// The HTTP listener on the broker's event loops; `boundPorts` gets the bound port once it listens.

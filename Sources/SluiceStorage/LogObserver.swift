@@ -12,6 +12,8 @@ public protocol LogObserver: Sendable {
     func rolled(baseOffset: Int64)
     /// A retention pass deleted segments (called only when it deleted at least one).
     func retained(_ result: RetentionResult)
+    /// A truncation dropped offsets from the end of the log (called only when it dropped at least one).
+    func truncated(_ result: TruncationResult)
 }
 
 /// Empty defaults: an observer implements only what it measures.
@@ -20,4 +22,5 @@ extension LogObserver {
     public func recovered(_ report: LogRecoveryReport) {}
     public func rolled(baseOffset: Int64) {}
     public func retained(_ result: RetentionResult) {}
+    public func truncated(_ result: TruncationResult) {}
 }

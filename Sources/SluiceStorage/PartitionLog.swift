@@ -251,7 +251,10 @@ public final class PartitionLog: Sendable {
     public func truncate(to offset: Int64) throws(StorageError) -> Int64 {
         let (dropped, deletion) = try state.withLock { (state) throws(StorageError) in try state.truncate(to: offset) }
         try finishDeletion(deletion)
-        if dropped > 0 { try writeCheckpoints(.all) }
+        if dropped > 0 {
+            try writeCheckpoints(.all)
+            reportTruncation(dropped: dropped, deletion: deletion)
+        }
         return dropped
     }
 
@@ -265,7 +268,16 @@ public final class PartitionLog: Sendable {
         try finishDeletion(deletion)
         try directoryFile.sync()
         try writeCheckpoints(.all)
+        if dropped > 0 || deletion.count > 0 { reportTruncation(dropped: dropped, deletion: deletion) }
         return dropped
+    }
+
+    private func reportTruncation(dropped: Int64, deletion: SegmentDeletion) {
+        let (end, start) = state.withLock { ($0.logEndOffset, $0.logStartOffset) }
+        observer.truncated(
+            TruncationResult(
+                segmentsDeleted: deletion.count, bytesDeleted: deletion.bytes, offsetsDropped: dropped,
+                logEndOffset: end, logStartOffset: start))
     }
 
     /// Deletes whole old segments by `log.retention.ms` (the segment's newest batch is older) and
@@ -278,7 +290,8 @@ public final class PartitionLog: Sendable {
         guard result.segmentsDeleted > 0 else { return result }
         try finishDeletion(deletion)
         try writeCheckpoints(.leaderEpochs)
-        logger.info(
+        // The broker's observer writes the readable info line; this one carries the raw fields.
+        logger.debug(
             "retention deleted segments",
             metadata: [
                 "sluice.segments": "\(result.segmentsDeleted)", "sluice.log_start_offset": "\(result.logStartOffset)",

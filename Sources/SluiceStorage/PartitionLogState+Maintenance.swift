@@ -22,11 +22,14 @@ extension PartitionLogState {
                 bySize += 1
             }
         }
+        var bytesByTime: Int64 = 0
+        for segment in segments[..<byTime] { bytesByTime += Int64(segment.sizeBytes) }
         let deletion = try deleteOldest(byTime + bySize)
-        let timeDeleted = min(byTime, deletion.count)
+        assert(deletion.count == byTime + bySize, "a failed rename throws, it does not stop early")
         let result = RetentionResult(
-            segmentsDeletedByTime: timeDeleted, segmentsDeletedBySize: deletion.count - timeDeleted,
-            bytesDeleted: deletion.bytes, previousLogStartOffset: previousStart, logStartOffset: logStartOffset)
+            segmentsDeletedByTime: byTime, segmentsDeletedBySize: bySize, bytesDeletedByTime: bytesByTime,
+            bytesDeletedBySize: deletion.bytes - bytesByTime, previousLogStartOffset: previousStart,
+            logStartOffset: logStartOffset)
         return (result, deletion)
     }
 

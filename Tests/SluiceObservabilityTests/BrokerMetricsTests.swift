@@ -46,6 +46,24 @@ import Testing
         #expect(text.contains("sluice_log_flush_seconds_count 0\n"))
     }
 
+    @Test func segmentDeletionSeriesExistAtZeroForEveryReasonAndCountWhenRecorded() {
+        let metrics = BrokerMetrics(version: "test")
+        let before = metrics.emit()
+        #expect(before.contains("# HELP sluice_log_segments_deleted_total "))
+        #expect(before.contains("# TYPE sluice_log_segments_deleted_bytes_total counter\n"))
+        for reason in ["retention_ms", "retention_bytes", "truncation"] {
+            #expect(before.contains("sluice_log_segments_deleted_total{reason=\"\(reason)\"} 0\n"), "\(reason)")
+            #expect(before.contains("sluice_log_segments_deleted_bytes_total{reason=\"\(reason)\"} 0\n"), "\(reason)")
+        }
+        metrics.recordSegmentsDeleted(reason: .retentionBytes, segments: 3, bytes: 3_072)
+        metrics.recordSegmentsDeleted(reason: .retentionBytes, segments: 1, bytes: 1_000)
+        metrics.recordSegmentsDeleted(reason: .retentionMs, segments: 0, bytes: 0)
+        let after = metrics.emit()
+        #expect(after.contains("sluice_log_segments_deleted_total{reason=\"retention_bytes\"} 4\n"))
+        #expect(after.contains("sluice_log_segments_deleted_bytes_total{reason=\"retention_bytes\"} 4072\n"))
+        #expect(after.contains("sluice_log_segments_deleted_total{reason=\"retention_ms\"} 0\n"))
+    }
+
     @Test func partitionGaugesStartAtZeroAndMoveWhenSet() {
         let metrics = BrokerMetrics(version: "test")
         let gauges = metrics.partition(topic: "orders", partition: 3)

@@ -88,4 +88,31 @@ import Testing
             #expect(log.leaderEpochCache.entries == [LeaderEpochEntry(epoch: 2, startOffset: 8)])
         }
     }
+
+    @Test func aPassSplitsSegmentsAndBytesByReasonAndReportsOnlyWhenItDeleted() throws {
+        try withTemporaryDirectory { directory in
+            let batchBytes = makeBatch(first: 0, count: 2).readableBytes
+            let observer = RecordingObserver()
+            // Segments of two batches (2 * batchBytes each); segment k's newest timestamp is 2_000k + 2_001.
+            let log = try openLog(
+                directory,
+                LogConfig(segmentBytes: batchBytes * 2, retentionMs: 5_000, retentionBytes: Int64(batchBytes * 4)),
+                observer: observer)
+            for index in 0..<10 {
+                try append(log, makeBatch(first: index * 2, count: 2, timestamp: 1_000 * Int64(index + 1)))
+            }
+            log.updateHighWatermark(log.logEndOffset)
+            // Time condemns segments 0 and 1; size then condemns segment 2 (6 batches left, limit 4 = 2 segments).
+            let result = try log.applyRetention(nowMs: 10_500)
+            #expect(result.segmentsDeletedByTime == 2)
+            #expect(result.segmentsDeletedBySize == 1)
+            #expect(result.bytesDeletedByTime == Int64(batchBytes * 4))
+            #expect(result.bytesDeletedBySize == Int64(batchBytes * 2))
+            #expect(result.bytesDeleted == Int64(batchBytes * 6))
+            #expect(result.logStartOffset == 12)
+            #expect(observer.retentions == [result])
+            #expect(try log.applyRetention(nowMs: 10_500).segmentsDeleted == 0)
+            #expect(observer.retentions == [result], "a pass that deleted nothing is not reported")
+        }
+    }
 }

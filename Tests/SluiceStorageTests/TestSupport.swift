@@ -108,12 +108,18 @@ final class RecordingObserver: LogObserver, @unchecked Sendable {
     private var _flushes: [Double] = []
     private var _reports: [LogRecoveryReport] = []
     private var _rolls: [Int64] = []
+    private var _retentions: [RetentionResult] = []
+    private var _truncations: [TruncationResult] = []
 
     var flushes: [Double] { lock.withLock { _flushes } }
     var reports: [LogRecoveryReport] { lock.withLock { _reports } }
     var rolls: [Int64] { lock.withLock { _rolls } }
+    var retentions: [RetentionResult] { lock.withLock { _retentions } }
+    var truncations: [TruncationResult] { lock.withLock { _truncations } }
 
     func flushed(seconds: Double) { lock.withLock { _flushes.append(seconds) } }
     func recovered(_ report: LogRecoveryReport) { lock.withLock { _reports.append(report) } }
     func rolled(baseOffset: Int64) { lock.withLock { _rolls.append(baseOffset) } }
+    func retained(_ result: RetentionResult) { lock.withLock { _retentions.append(result) } }
+    func truncated(_ result: TruncationResult) { lock.withLock { _truncations.append(result) } }
 }

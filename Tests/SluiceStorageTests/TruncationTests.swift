@@ -71,4 +71,26 @@ import Testing
             #expect(log.logStartOffset == 10)
         }
     }
+
+    @Test func truncationReportsTheSegmentsAndBytesItDeleted() throws {
+        try withTemporaryDirectory { directory in
+            let batchBytes = makeBatch(first: 0, count: 2).readableBytes
+            let observer = RecordingObserver()
+            let log = try openLog(directory, LogConfig(segmentBytes: batchBytes * 2), observer: observer)
+            for index in 0..<8 { try append(log, makeBatch(first: index * 2, count: 2), epoch: 1) }
+            #expect(log.segmentCount == 4)
+            #expect(try log.truncate(to: 16) == 0)
+            #expect(observer.truncations.isEmpty)
+            // Offset 6 is in segment [4, 8): the two later segments go whole, the cut one stays.
+            #expect(try log.truncate(to: 6) == 10)
+            #expect(observer.truncations == [
+                TruncationResult(
+                    segmentsDeleted: 2, bytesDeleted: Int64(batchBytes * 4), offsetsDropped: 10, logEndOffset: 6,
+                    logStartOffset: 0)
+            ])
+            #expect(try log.truncateFully(startingAt: 40) == 6)
+            #expect(observer.truncations.last?.segmentsDeleted == 2)
+            #expect(observer.truncations.last?.logStartOffset == 40)
+        }
+    }
 }
