@@ -222,7 +222,8 @@ public struct SluiceServer: Service {
         guard host.isEmpty || host == "0.0.0.0" || host == "::" else { return host }
         var name = [CChar](repeating: 0, count: 256)
         guard gethostname(&name, name.count - 1) == 0, name[0] != 0 else { return "127.0.0.1" }
-        return String(cString: name)
+        let length = name.firstIndex(of: 0) ?? name.count
+        return String(decoding: name[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// `node.id` as the wire's broker id.
