@@ -26,7 +26,9 @@ extension Sender {
             }
         case .failure(let error):
             counters.recordFailed(records: Int(batch.recordCount), error: error.metricLabel)
-            logger.warning(
+            // Debug: every record's caller gets the error through its completion (and the error counter counts
+            // it); a library that also logged it would print each failure twice (Kafka's sender does not log it).
+            logger.debug(
                 "\(batch.recordCount) records failed for good: \(error)",
                 metadata: ["sluice.topic": "\(topic)", "sluice.partition": "\(partition)"])
             for completion in batch.completions {

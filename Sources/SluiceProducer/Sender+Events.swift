@@ -55,7 +55,7 @@ extension Sender {
         case .assigned(let identity):
             state.identity = .assigned(identity)
             if accumulator.resetSequences(for: identity) {
-                logger.warning(
+                logger.info(
                     "new idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch); sequences restart at 0")
             } else {
                 logger.debug("idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch)")
