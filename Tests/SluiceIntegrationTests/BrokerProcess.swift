@@ -28,7 +28,8 @@ final class BrokerProcess: @unchecked Sendable {
     }
 
     /// Starts a broker on `dataDir` (new temp dir if nil) with extra `overrides`; waits until ready.
-    init(dataDir: String? = nil, overrides: [String] = []) throws {
+    /// `nativePort` 0 picks a free port; a restart test passes the port of the broker it replaces.
+    init(dataDir: String? = nil, overrides: [String] = [], nativePort: Int = 0) throws {
         self.dataDir = dataDir ?? Self.makeTempDir()
         let configPath = self.dataDir + "/server.properties"
         if !FileManager.default.fileExists(atPath: configPath) {
@@ -40,7 +41,7 @@ final class BrokerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binDir + "/sluiced")
         var arguments = ["--config", configPath,
                          "--override", "log.dirs=\(self.dataDir)/logs",
-                         "--override", "listeners=PLAINTEXT://127.0.0.1:0",
+                         "--override", "listeners=PLAINTEXT://127.0.0.1:\(nativePort)",
                          "--override", "http.listener=127.0.0.1:0"]
         for override in overrides { arguments += ["--override", override] }
         process.arguments = arguments
