@@ -39,7 +39,8 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     ) throws(ValueRejection) -> HostPort {
         if let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") {
             let rest = text[text.index(colon, offsetBy: 3)...]
-            throw ValueRejection("drop the scheme '\(text[..<colon])://' from '\(text)': write host:port, as in '\(rest)'")
+            throw ValueRejection(
+                "drop the scheme '\(text[..<colon])://' from '\(text)': write host:port, as in '\(rest)'")
         }
         let host: Substring
         let portText: Substring

@@ -61,7 +61,7 @@ struct ConsoleConsumer {
                         FetchPartition(partition: $0.partition, fetchOffset: $0.offset, partitionMaxBytes: $0.maxBytes)
                     },
                     maxWaitMs: maxWaitMs)
-            } catch where Self.isBrokerLoss(error) {
+            } catch  where Self.isBrokerLoss(error) {
                 try await waitOut(error: "\(error)", outage: &outage, lastRecordAt: lastRecordAt)
                 continue
             }
@@ -71,7 +71,8 @@ struct ConsoleConsumer {
                 continue
             }
             if let lost = outage {
-                StandardError.print("Reconnected to the broker after \(lost.elapsedText); consuming from the same offsets")
+                StandardError.print(
+                    "Reconnected to the broker after \(lost.elapsedText); consuming from the same offsets")
                 outage = nil
             }
             var printed = 0
@@ -101,7 +102,8 @@ struct ConsoleConsumer {
         async throws
     {
         if outage == nil {
-            let bound = settings.timeoutMs.map { "until \($0) ms pass without a record (--timeout-ms)" } ?? "until it is back"
+            let bound =
+                settings.timeoutMs.map { "until \($0) ms pass without a record (--timeout-ms)" } ?? "until it is back"
             StandardError.print("Lost the connection to the broker (\(reason)); retrying every 1 s at most, \(bound)")
             outage = BrokerOutage()
         }
@@ -236,8 +238,8 @@ struct ConsoleConsumer {
             let (partition, offset) = (positions[index].partition, positions[index].offset)
             throw SluiceError(
                 .recordListTooLarge,
-                "a batch at \(settings.topic)-\(partition) offset \(offset) is larger than "
-                    + "\(Self.partitionFetchBytesMax) bytes")
+                "a batch at \(settings.topic)-\(partition) offset \(offset) is larger than the console consumer's "
+                    + "limit of \(Self.partitionFetchBytesMax) bytes (its max.partition.fetch.bytes doubles up to it)")
         }
         positions[index].maxBytes = min(current * 2, Self.partitionFetchBytesMax)
     }
@@ -260,7 +262,8 @@ private struct BrokerOutage {
 
     /// `2.3 s`, the time since the broker was lost.
     var elapsedText: String {
-        let tenths = (ContinuousClock.now - since).components.seconds * 10
+        let tenths =
+            (ContinuousClock.now - since).components.seconds * 10
             + (ContinuousClock.now - since).components.attoseconds / 100_000_000_000_000_000
         return "\(tenths / 10).\(tenths % 10) s"
     }

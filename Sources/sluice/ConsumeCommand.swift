@@ -35,7 +35,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-offset"), help: "Prefix each record with Partition:P<TAB>Offset:O<TAB>.")
     var printOffset = false
 
-    @Option(name: .customLong("timeout-ms"), help: "Exit when no record arrives for this long (also bounds waiting for a lost broker).")
+    @Option(
+        name: .customLong("timeout-ms"),
+        help: "Exit when no record arrives for this long (also bounds waiting for a lost broker).")
     var timeoutMs: Int?
 
     func validate() throws {

@@ -32,7 +32,9 @@ struct CLIOperatorTests {
         }
         try Self.createTopic(first, "orders")
         try Self.produce(first, "orders", ["a1", "a2", "a3"])
-        let consumer = try CLIProcess(["consume", "--topic", "orders", "--from-beginning", "--bootstrap-server", first.bootstrap])
+        let consumer = try CLIProcess([
+            "consume", "--topic", "orders", "--from-beginning", "--bootstrap-server", first.bootstrap,
+        ])
         try consumer.waitFor("first three records") { $0.stdoutLines.count == 3 }
         #expect(first.stop() == 0)
         try consumer.waitFor("'lost' line") { $0.stderr.contains("Lost the connection to the broker") }
@@ -64,7 +66,9 @@ struct CLIOperatorTests {
         }
         try Self.createTopic(broker, "quiet")
         try Self.produce(broker, "quiet", ["one", "two"])
-        let consumer = try CLIProcess(["consume", "--topic", "quiet", "--from-beginning", "--bootstrap-server", broker.bootstrap])
+        let consumer = try CLIProcess([
+            "consume", "--topic", "quiet", "--from-beginning", "--bootstrap-server", broker.bootstrap,
+        ])
         try consumer.waitFor("two records") { $0.stdoutLines.count == 2 }
         consumer.signal(SIGTERM)
         #expect(try consumer.waitForExit() == 0, "\(consumer.stderr)")
@@ -113,14 +117,17 @@ struct CLIOperatorTests {
                 == "Resetting offset for partition reset-0 to position 3: fetch position 100 is out of range "
                 + "(auto.offset.reset=latest)", "\(reset.stderr)")
 
-        let consumer = try CLIProcess(["consume", "--topic", "reset", "--from-beginning", "--bootstrap-server", broker.bootstrap])
+        let consumer = try CLIProcess([
+            "consume", "--topic", "reset", "--from-beginning", "--bootstrap-server", broker.bootstrap,
+        ])
         try consumer.waitFor("three records") { $0.stdoutLines.count == 3 }
         let deleted = try CLI.run(["topics", "delete", "reset", "--bootstrap-server", broker.bootstrap])
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(try consumer.waitForExit() == 1, "\(consumer.stderr)")
         #expect(
             Self.lines(consumer.stderr) == [
-                "Processed a total of 3 messages", "Error: topic reset was deleted (UNKNOWN_TOPIC_OR_PARTITION); stopping",
+                "Processed a total of 3 messages",
+                "Error: topic reset was deleted (UNKNOWN_TOPIC_OR_PARTITION); stopping",
             ], "\(consumer.stderr)")
     }
 
@@ -141,7 +148,8 @@ struct CLIOperatorTests {
         #expect(tooLarge.status == 1)
         let tooLargeLines = Self.lines(tooLarge.stderr)
         #expect(tooLargeLines.count == 1, "\(tooLarge.stderr)")
-        #expect(tooLargeLines.first?.hasPrefix("Error producing to tiny: MESSAGE_TOO_LARGE: ") == true, "\(tooLargeLines)")
+        #expect(
+            tooLargeLines.first?.hasPrefix("Error producing to tiny: MESSAGE_TOO_LARGE: ") == true, "\(tooLargeLines)")
         #expect(tooLargeLines.first?.contains("larger than max.message.bytes (200)") == true, "\(tooLargeLines)")
 
         let refused = try CLI.run(

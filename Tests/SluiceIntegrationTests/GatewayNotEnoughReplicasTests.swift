@@ -26,7 +26,8 @@ extension GatewayTests {
         for entry in reply.offsets {
             #expect(entry["error_code"] as? Int == 50003, "\(reply.text)")
             #expect(
-                entry["error"] as? String == "NOT_ENOUGH_REPLICAS: isr-0 has 1 in-sync replicas, min.insync.replicas is 2",
+                entry["error"] as? String
+                    == "NOT_ENOUGH_REPLICAS: isr-0 has 1 in-sync replicas, min.insync.replicas is 2",
                 "\(reply.text)")
         }
     }

@@ -12,7 +12,9 @@ struct ProducerLastErrorTests {
             broker.kill9()
             broker.removeData()
         }
-        #expect(try CLI.run(["topics", "create", "away", "--partitions", "1", "--bootstrap-server", broker.bootstrap]).status == 0)
+        #expect(
+            try CLI.run(["topics", "create", "away", "--partitions", "1", "--bootstrap-server", broker.bootstrap])
+                .status == 0)
         let producer = try Producer(config: [
             "bootstrap.servers": broker.bootstrap, "linger.ms": "0", "request.timeout.ms": "500",
             "delivery.timeout.ms": "1000", "retry.backoff.ms": "50",

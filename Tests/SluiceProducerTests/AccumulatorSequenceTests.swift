@@ -147,13 +147,15 @@ import Testing
         let tooLarge = ProducerError.recordTooLarge(size: 10, limit: 5, key: "max.request.size")
         #expect(tooLarge.description == "the record is 10 bytes, larger than max.request.size (5)")
         #expect(
-            tooLarge.description(keyPrefix: "gateway.") == "the record is 10 bytes, larger than gateway.max.request.size (5)")
+            tooLarge.description(keyPrefix: "gateway.")
+                == "the record is 10 bytes, larger than gateway.max.request.size (5)")
         let timeout = ProducerError.deliveryTimeout(ms: 300, lastError: "NOT_ENOUGH_REPLICAS: t-0 has 1")
         #expect(
             timeout.description(keyPrefix: "gateway.")
-                == "record not acknowledged within gateway.delivery.timeout.ms (300 ms); last error NOT_ENOUGH_REPLICAS: t-0 has 1")
-        #expect(ProducerError.broker(.notEnoughReplicas, "min.insync.replicas is 2").description(keyPrefix: "gateway.")
-            == "NOT_ENOUGH_REPLICAS: min.insync.replicas is 2")
+                == "record not acknowledged within gateway.delivery.timeout.ms (300 ms); "
+                + "last error NOT_ENOUGH_REPLICAS: t-0 has 1")
+        let broker = ProducerError.broker(.notEnoughReplicas, "min.insync.replicas is 2")
+        #expect(broker.description(keyPrefix: "gateway.") == "NOT_ENOUGH_REPLICAS: min.insync.replicas is 2")
     }
 
     @Test func tooLargeSplitsABatchOfSeveralRecordsUntilDeliveryTimeout() {
