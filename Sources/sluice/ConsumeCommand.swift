@@ -7,7 +7,8 @@ import SluiceWire
 /// without records, SIGINT or SIGTERM (exit 0), then prints `Processed a total of N messages` to stderr.
 /// A broker restart is ridden out (reconnecting with back-off; with --timeout-ms it gives up, exit 1, once
 /// no record has arrived for that long); an offset reset is reported ("Resetting offset for partition …");
-/// a deleted topic ends the run with exit 1 ("topic T was deleted").
+/// a deleted topic ends the run with exit 1 ("topic T was deleted"). A broker that is unreachable when the
+/// command starts fails it at once ("is sluiced running?"): only a consumer that got going waits for one.
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume", abstract: "Print records from a topic, one value per line.")
