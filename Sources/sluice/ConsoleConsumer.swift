@@ -33,6 +33,8 @@ struct ConsoleConsumer {
     private(set) var processedCount = 0
     private var positions: [(partition: Int32, offset: Int64, maxBytes: Int32)] = []
     private var output = OutputBuffer()
+    /// Set after a fetch whose partitions failed with a connection error, for the one immediate retry.
+    private var isRetryingLostFetch = false
 
     init(client: SluiceClient, settings: Settings, interrupt: InterruptFlag) {
         self.client = client
@@ -66,10 +68,17 @@ struct ConsoleConsumer {
                 continue
             }
             if let lost = responses.first(where: { Self.isBrokerLoss($0.errorCode) }) {
+                // A fetch's partition errors carry only a code: try again once at once, whose connect attempt
+                // then says why (refused, timed out) — or succeeds, if that was a blip.
+                if outage == nil && !isRetryingLostFetch {
+                    isRetryingLostFetch = true
+                    continue
+                }
                 let reason = "\(lost.errorCode.name) fetching \(settings.topic)-\(lost.partition)"
                 try await waitOut(error: reason, outage: &outage, lastRecordAt: lastRecordAt)
                 continue
             }
+            isRetryingLostFetch = false
             if let lost = outage {
                 StandardError.print(
                     "Reconnected to the broker after \(lost.elapsedText); consuming from the same offsets")

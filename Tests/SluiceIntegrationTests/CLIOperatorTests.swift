@@ -53,7 +53,9 @@ struct CLIOperatorTests {
         #expect(try consumer.waitForExit() == 0, "\(consumer.stderr)")
         let stderr = Self.lines(consumer.stderr)
         // Once each: lost, reconnected, then the total.
-        #expect(stderr.filter { $0.contains("Lost the connection") }.count == 1, "\(stderr)")
+        let lost = stderr.filter { $0.contains("Lost the connection") }
+        #expect(lost.count == 1, "\(stderr)")
+        #expect(lost.first?.contains(first.bootstrap) == true, "names the broker it lost: \(stderr)")
         #expect(stderr.filter { $0.contains("Reconnected") }.count == 1, "\(stderr)")
         #expect(stderr.last == "Processed a total of 6 messages", "\(stderr)")
     }
