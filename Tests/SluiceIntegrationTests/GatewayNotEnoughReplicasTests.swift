@@ -58,4 +58,33 @@ extension GatewayTests {
                 == "record not acknowledged within gateway.delivery.timeout.ms (1500 ms); last error "
                 + "NOT_ENOUGH_REPLICAS: isr-0 has 1 in-sync replicas, min.insync.replicas is 2", "\(reply.text)")
     }
+
+    @Test func perRecordSizeErrorsNameTheKeyToChange() throws {
+        let broker = try BrokerProcess(overrides: ["gateway.max.request.size=1000"])
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        let created = try CLI.run([
+            "topics", "create", "small", "--partitions", "1", "--config", "max.message.bytes=200",
+            "--bootstrap-server", broker.bootstrap,
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let url = "http://127.0.0.1:\(broker.httpPort)/topics/small"
+        // Above the gateway producer's own limit: its key as the operator writes it.
+        let huge = try Self.post(
+            url, contentType: Self.json,
+            body: Data("{\"records\":[{\"value\":\"\(String(repeating: "h", count: 2000))\"}]}".utf8),
+            maxTimeSeconds: 30)
+        let hugeError = try #require(huge.offsets.first?["error"] as? String, "\(huge.text)")
+        #expect(hugeError.contains("larger than gateway.max.request.size (1000)"), "\(huge.text)")
+        // Within it but above the topic's: the broker names max.message.bytes.
+        let big = try Self.post(
+            url, contentType: Self.json,
+            body: Data("{\"records\":[{\"value\":\"\(String(repeating: "b", count: 300))\"}]}".utf8),
+            maxTimeSeconds: 30)
+        let bigError = try #require(big.offsets.first?["error"] as? String, "\(big.text)")
+        #expect(bigError.hasPrefix("MESSAGE_TOO_LARGE: "), "\(big.text)")
+        #expect(bigError.contains("larger than max.message.bytes (200)"), "\(big.text)")
+    }
 }
