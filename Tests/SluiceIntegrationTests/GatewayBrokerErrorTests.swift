@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// The gateway under ISR < min.insync.replicas (one broker, a topic created with min.insync.replicas=2, the
-/// gateway's producer at acks=all): it answers with Confluent's retriable 50003 and the broker's own message,
-/// without waiting for the delivery timeout; and when told to retry until that timeout, the timeout's message
-/// carries the last broker error. (Part of the `GatewayTests` suite.)
+/// Broker errors through the gateway. Under ISR < min.insync.replicas (one broker, a topic created with
+/// min.insync.replicas=2, the gateway's producer at acks=all) it answers with Confluent's retriable 50003 and the
+/// broker's own message without waiting for the delivery timeout, and when told to retry until that timeout,
+/// the timeout's message carries the last broker error. Size errors name the key to change.
+/// (Part of the `GatewayTests` suite.)
 extension GatewayTests {
     @Test func notEnoughReplicasIsAnsweredPromptlyWithTheBrokersMessage() throws {
         // A delivery timeout of ten minutes: the answer must come from the bounded retries, not from it.
