@@ -63,7 +63,7 @@ struct ConsoleConsumer {
                         FetchPartition(partition: $0.partition, fetchOffset: $0.offset, partitionMaxBytes: $0.maxBytes)
                     },
                     maxWaitMs: maxWaitMs)
-            } catch  where Self.isBrokerLoss(error) {
+            } catch let error where Self.isBrokerLoss(error) {
                 try await waitOut(error: "\(error)", outage: &outage, lastRecordAt: lastRecordAt)
                 continue
             }
