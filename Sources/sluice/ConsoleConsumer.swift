@@ -57,16 +57,13 @@ struct ConsoleConsumer {
             let fetchStartedAt = ContinuousClock.now
             let responses: [FetchPartitionResponse]
             do {
-                responses = try await client.fetch(
-                    topic: settings.topic,
-                    partitions: positions.map {
-                        FetchPartition(partition: $0.partition, fetchOffset: $0.offset, partitionMaxBytes: $0.maxBytes)
-                    },
-                    maxWaitMs: maxWaitMs)
+                responses = try await fetchUnlessInterrupted(maxWaitMs: maxWaitMs)
             } catch let error where Self.isBrokerLoss(error) {
+                guard !interrupt.isRaised else { break }  // the interrupt closed the client under the fetch
                 try await waitOut(error: "\(error)", outage: &outage, lastRecordAt: lastRecordAt)
                 continue
             }
+            guard !interrupt.isRaised else { break }
             if let lost = responses.first(where: { Self.isBrokerLoss($0.errorCode) }) {
                 // A fetch's partition errors carry only a code: try again once at once, whose connect attempt
                 // then says why (refused, timed out) — or succeeds, if that was a blip.
@@ -103,6 +100,32 @@ struct ConsoleConsumer {
         }
         try output.flush()
         return processedCount
+    }
+
+    /// One fetch of every position, cut short by SIGINT/SIGTERM: a fetch waits at most 500 ms for records, but
+    /// a broker that stopped answering (paused, or its host gone) holds it for `request.timeout.ms` (30 s).
+    /// A watcher polls the flag every 100 ms and, once it is raised, closes the client, which fails the fetch
+    /// at once (the caller then sees the flag and ends the run).
+    private func fetchUnlessInterrupted(maxWaitMs: Int32) async throws -> [FetchPartitionResponse] {
+        let (client, topic, interrupt) = (client, settings.topic, interrupt)
+        let partitions = positions.map {
+            FetchPartition(partition: $0.partition, fetchOffset: $0.offset, partitionMaxBytes: $0.maxBytes)
+        }
+        return try await withThrowingTaskGroup(of: [FetchPartitionResponse]?.self) { group in
+            group.addTask { try await client.fetch(topic: topic, partitions: partitions, maxWaitMs: maxWaitMs) }
+            group.addTask {
+                while !interrupt.isRaised { try await Task.sleep(for: .milliseconds(100)) }
+                try? await client.close()
+                return nil
+            }
+            // The first non-nil result is the fetch's; the watcher (sleeping) is cancelled when it arrives.
+            while let result = try await group.next() {
+                guard let responses = result else { continue }
+                group.cancelAll()
+                return responses
+            }
+            preconditionFailure("the fetch task returns or throws")
+        }
     }
 
     /// The broker could not be reached: says so once, gives up when `--timeout-ms` has passed without a record,

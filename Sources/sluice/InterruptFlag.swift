@@ -10,7 +10,10 @@ import Synchronization
 /// Turns the first SIGINT or SIGTERM into a flag the consumer polls between fetches, so it can flush its
 /// output and print its total before exiting 0 — as Kafka's console consumer does on both (its shutdown hook);
 /// a second signal of the same kind kills the process as usual.
-final class InterruptFlag {
+///
+/// Sendable by hand: its state is the atomic flag; the Dispatch sources are set in `init` and only
+/// cancelled in `deinit`.
+final class InterruptFlag: @unchecked Sendable {
     /// Shared with the signal handlers, which run on a Dispatch queue.
     private final class Raised: Sendable {
         let value = Atomic<Bool>(false)

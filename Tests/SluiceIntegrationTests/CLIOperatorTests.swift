@@ -77,6 +77,29 @@ struct CLIOperatorTests {
         #expect(Self.lines(consumer.stderr) == ["Processed a total of 2 messages"], "\(consumer.stderr)")
     }
 
+    @Test func sigtermEndsConsumeWhileItsFetchHangsOnAPausedBroker() throws {
+        let broker = try BrokerProcess()
+        defer {
+            kill(broker.pid, SIGCONT)
+            broker.kill9()
+            broker.removeData()
+        }
+        try Self.createTopic(broker, "paused")
+        try Self.produce(broker, "paused", ["p"])
+        let consumer = try CLIProcess([
+            "consume", "--topic", "paused", "--from-beginning", "--bootstrap-server", broker.bootstrap,
+        ])
+        try consumer.waitFor("the record") { $0.stdoutLines.count == 1 }
+        // An idle consumer spends its time in Fetch long polls (the broker holds each up to 500 ms), so the
+        // pause catches one in flight; unanswered, it would wait out request.timeout.ms (30 s). Had the pause
+        // fallen between two fetches, the next one waits in the same way — either way the consumer is stuck.
+        kill(broker.pid, SIGSTOP)
+        consumer.signal(SIGTERM)
+        // Well inside the 30 s request timeout the fetch would otherwise wait out.
+        #expect(try consumer.waitForExit(timeout: .seconds(10)) == 0, "\(consumer.stderr)")
+        #expect(Self.lines(consumer.stderr) == ["Processed a total of 1 messages"], "\(consumer.stderr)")
+    }
+
     @Test func consumeWithTimeoutGivesUpOnALostBrokerNamingTheCause() throws {
         let broker = try BrokerProcess()
         defer {
