@@ -82,8 +82,15 @@ struct ConsoleConsumer {
                 outage = nil
             }
             var printed = 0
-            for response in responses where !isDone {
-                printed += try await handle(response)
+            do {
+                for response in responses where !isDone {
+                    printed += try await handle(response)
+                }
+            } catch let error where Self.isBrokerLoss(error) {
+                // Lost during a follow-up request (ListOffsets for a reset, Metadata for a missing topic).
+                try output.flush()
+                try await waitOut(error: "\(error)", outage: &outage, lastRecordAt: lastRecordAt)
+                continue
             }
             try output.flush()
             if printed > 0 {
