@@ -129,6 +129,7 @@ let package = Package(
                 "SluiceClient", "SluiceWire", "SluiceStorage", "SluiceProducer", "SluiceConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

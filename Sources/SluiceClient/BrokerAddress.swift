@@ -25,6 +25,12 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses one `host:port` (or `[v6]:port`); surrounding whitespace is ignored.
     public init(parsing text: String) throws(BrokerAddressError) {
         let trimmed = text.trimmingWhitespace()
+        if let colon = trimmed.firstIndex(of: ":"), trimmed[colon...].hasPrefix("://") {
+            // `PLAINTEXT://host:9092` is a listener, as in server.properties; a client takes the address alone.
+            let rest = trimmed[trimmed.index(colon, offsetBy: 3)...]
+            throw BrokerAddressError(
+                input: text, reason: "drop the scheme '\(trimmed[..<colon])://': write host:port, as in '\(rest)'")
+        }
         guard let colon = trimmed.lastIndex(of: ":") else {
             throw BrokerAddressError(input: text, reason: "no port (expected host:port)")
         }

@@ -89,7 +89,28 @@ final class ResponseMatcher: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error as? FrameError {
+        case .http(let firstLine):
+            fail(context: context, Self.httpListenerError(address: address, firstLine: firstLine))
+            return
+        case .tooLarge(let claimed, let limit):
+            // FrameError names the broker's socket.request.max.bytes; a client's bound is its own.
+            let message = "\(address) sent a response frame of \(claimed) bytes, above the client's limit of \(limit)"
+            fail(context: context, SluiceError(.networkException, message))
+            return
+        default:
+            break
+        }
         fail(context: context, SluiceError(.networkException, "connection to \(address) failed: \(error)"))
+    }
+
+    /// The error for a peer that answered in HTTP: the address is a broker's `http.listener`, not its native one.
+    static func httpListenerError(address: BrokerAddress, firstLine: String) -> SluiceError {
+        SluiceError(
+            .networkException,
+            "\(address) is an HTTP listener, not Sluice's native protocol (it answered '\(firstLine)'): "
+                + "use the broker's PLAINTEXT listener (listeners, default port 9092), not its http.listener "
+                + "(default port 9192)")
     }
 
     // MARK: helpers

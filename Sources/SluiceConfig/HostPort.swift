@@ -37,6 +37,11 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     static func parse(
         _ text: Substring, allowsEmptyHost: Bool, portsAllowed: ClosedRange<Int>
     ) throws(ValueRejection) -> HostPort {
+        if let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") {
+            let rest = text[text.index(colon, offsetBy: 3)...]
+            throw ValueRejection(
+                "drop the scheme '\(text[..<colon])://' from '\(text)': write host:port, as in '\(rest)'")
+        }
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {

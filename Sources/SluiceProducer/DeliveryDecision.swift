@@ -39,7 +39,9 @@ enum DeliveryDecision: Sendable, Hashable {
             // The broker appended nothing of it, so the halves take its sequences; halving again until each
             // fits ends at single records at worst.
             if nowNanos - batch.openedNanos >= deliveryTimeoutMs * 1_000_000 {
-                return .fail(.deliveryTimeout(ms: deliveryTimeoutMs), breaksSequence: sequenced, rollsBackSequence: false)
+                return .fail(
+                    .deliveryTimeout(ms: deliveryTimeoutMs, lastError: lastError(errorCode, message)),
+                    breaksSequence: sequenced, rollsBackSequence: false)
             }
             return .split
         case .outOfOrderSequenceNumber where sequenced && batch.baseSequence != nextAcknowledgedSequence:
@@ -60,12 +62,34 @@ enum DeliveryDecision: Sendable, Hashable {
             }
         }
         if nowNanos - batch.openedNanos >= deliveryTimeoutMs * 1_000_000 {
-            return .fail(.deliveryTimeout(ms: deliveryTimeoutMs), breaksSequence: sequenced, rollsBackSequence: false)
+            return .fail(
+                .deliveryTimeout(ms: deliveryTimeoutMs, lastError: lastError(errorCode, message)),
+                breaksSequence: sequenced, rollsBackSequence: false)
         }
         guard batch.attempts < retries else {
-            return .fail(.broker(errorCode, message), breaksSequence: sequenced, rollsBackSequence: false)
+            // Out of retries. A refusal before the append (NOT_ENOUGH_REPLICAS, not the leader) wrote nothing:
+            // the sequence rolls back as for a non-retriable error; after a timeout the broker may have it.
+            guard refusedBeforeAppend(errorCode) else {
+                return .fail(.broker(errorCode, message), breaksSequence: sequenced, rollsBackSequence: false)
+            }
+            let isLast = sequenced && wrappingAdd(batch.baseSequence, batch.recordCount) == nextSequence
+            return .fail(.broker(errorCode, message), breaksSequence: sequenced && !isLast, rollsBackSequence: isLast)
         }
         return .retry
+    }
+
+    /// `CODE: message`, the broker's answer as a delivery timeout's last error.
+    static func lastError(_ errorCode: ErrorCode, _ message: String) -> String {
+        message.isEmpty ? errorCode.name : "\(errorCode.name): \(message)"
+    }
+
+    /// Retriable errors with which the broker refuses a batch before appending any of it (Kafka's leader checks
+    /// and the acks=all ISR check); a timeout or a lost connection leaves the batch's fate unknown.
+    static func refusedBeforeAppend(_ errorCode: ErrorCode) -> Bool {
+        switch errorCode {
+        case .notEnoughReplicas, .notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable: true
+        default: false
+        }
     }
 
     /// `sequence + count` with Kafka's wrap to 0 after Int32.max.

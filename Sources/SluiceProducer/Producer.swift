@@ -136,8 +136,10 @@ public final class Producer<Key: Sendable, Value: Sendable>: Sendable {
         if accumulator.beginClose() {
             pool.close()
             let drained = await accumulator.awaitCompletion(isFlush: false, timeout: timeout)
+            // close(timeout: .zero) asks for exactly that (Kafka's forced close): no warning then.
             if !drained {
-                logger.warning(
+                logger.log(
+                    level: timeout == .zero ? .debug : .warning,
                     "close(timeout: \(timeout)) passed with records unsent; failing them with PRODUCER_CLOSED")
             }
             sender.stop()

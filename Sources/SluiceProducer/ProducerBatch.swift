@@ -42,6 +42,9 @@ struct ProducerBatch: Sendable {
     var attempts = 0
     /// Monotonic time of the last re-enqueue; `retry.backoff.ms` counts from here.
     var lastAttemptNanos: Int64 = 0
+    /// The broker's last retriable answer (`NOT_ENOUGH_REPLICAS: …`), kept so that a batch that then expires
+    /// in the deque says why it was never acknowledged. Nil until a retry.
+    var lastError: String?
     /// Why the batch first left the accumulator (nil until drained; kept across retries).
     var sendReason: BatchSendReason?
     /// The idempotent sequence of the first record, assigned on the first drain; -1 when not idempotent.

@@ -31,6 +31,7 @@ extension RecordAccumulator {
                 var retried = copy batch
                 retried.attempts += 1
                 retried.lastAttemptNanos = nowNanos
+                retried.lastError = DeliveryDecision.lastError(errorCode, message)
                 queue.reenqueue(retried)
                 queue.queuedRecords += Int(retried.recordCount)
                 queue.publishGauges()
@@ -128,7 +129,8 @@ extension RecordAccumulator {
             for queue in state.drainOrder where queue.batchCount > 0 {
                 while let openedNanos = queue.head?.openedNanos, let baseSequence = queue.head?.baseSequence {
                     guard nowNanos - openedNanos >= deadlineNanos else { break }
-                    let error = ProducerError.deliveryTimeout(ms: settings.deliveryTimeoutMs)
+                    let error = ProducerError.deliveryTimeout(
+                        ms: settings.deliveryTimeoutMs, lastError: queue.head?.lastError)
                     if baseSequence >= 0 { state.identityResetRequested = true }
                     let batch = queue.takeHead()
                     queue.queuedRecords -= Int(batch.recordCount)

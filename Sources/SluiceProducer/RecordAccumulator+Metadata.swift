@@ -1,3 +1,4 @@
+import SluiceClient
 import SluiceWire
 
 extension RecordAccumulator {
@@ -38,6 +39,11 @@ extension RecordAccumulator {
         state.withLock { state in
             state.topics.keys.sorted()
         }
+    }
+
+    /// The leader of `topicPartition` as metadata last named it, if any.
+    func leader(of topicPartition: TopicPartition) -> Int32? {
+        state.withLock { $0.topics[topicPartition.topic]?.layout?.leader(of: topicPartition.partition) }
     }
 
     /// The address of broker `node`, if metadata named it.

@@ -1,3 +1,4 @@
+import SluiceClient
 import SluiceObservability
 
 extension Sender {
@@ -26,7 +27,9 @@ extension Sender {
             }
         case .failure(let error):
             counters.recordFailed(records: Int(batch.recordCount), error: error.metricLabel)
-            logger.warning(
+            // Debug: every record's caller gets the error through its completion (and the error counter counts
+            // it); a library that also logged it would print each failure twice (Kafka's sender does not log it).
+            logger.debug(
                 "\(batch.recordCount) records failed for good: \(error)",
                 metadata: ["sluice.topic": "\(topic)", "sluice.partition": "\(partition)"])
             for completion in batch.completions {
@@ -43,8 +46,24 @@ extension Sender {
         var expired = Array(accumulator.expireBatches(nowNanos: nowNanos).reversed())
         let found = !expired.isEmpty
         // popLast (in expiry order) moves each batch out, so its buffer returns to the pool held once.
-        while let (batch, error) = expired.popLast() { deliver(batch, outcome: .failure(error), state: &state) }
+        while let (batch, error) = expired.popLast() {
+            deliver(batch, outcome: .failure(withConnectError(error, batch.topicPartition, state)), state: &state)
+        }
         return found
+    }
+
+    /// A delivery timeout of a batch that was never answered, with its leader's last connect failure as the
+    /// last error (`…; last error NETWORK_EXCEPTION: cannot connect to 127.0.0.1:9092: connection refused`).
+    private func withConnectError(_ error: ProducerError, _ topicPartition: TopicPartition, _ state: SenderState)
+        -> ProducerError
+    {
+        guard case .deliveryTimeout(let ms, nil) = error else { return error }
+        let leader = accumulator.leader(of: topicPartition)
+        // Leader unknown (its metadata could not be fetched): a single unreachable broker is the cause.
+        let lastError =
+            leader.flatMap { state.lastConnectError[$0] }
+            ?? (state.lastConnectError.count == 1 ? state.lastConnectError.values.first : nil)
+        return .deliveryTimeout(ms: ms, lastError: lastError)
     }
 
     /// The end of the loop: apply answers that already arrived, fail what is still in flight or queued with

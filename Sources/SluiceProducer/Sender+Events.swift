@@ -13,6 +13,7 @@ extension Sender {
                 handleWritten(requestId: requestId, result: result, state: &state)
             case .connected(let node, .success(let connection)):
                 state.connections[node] = .ready(connection)
+                state.lastConnectError[node] = nil
                 if let failures = state.connectFailures.removeValue(forKey: node) {
                     logger.info(
                         "connected to broker \(node) after \(failures) failed attempt(s)",
@@ -24,6 +25,7 @@ extension Sender {
                 state.isMetadataStale = true
                 let failures = state.connectFailures[node, default: 0] + 1
                 state.connectFailures[node] = failures
+                state.lastConnectError[node] = DeliveryDecision.lastError(error.code, error.message)
                 if failures == 1 {
                     logger.warning(
                         """
@@ -55,7 +57,7 @@ extension Sender {
         case .assigned(let identity):
             state.identity = .assigned(identity)
             if accumulator.resetSequences(for: identity) {
-                logger.warning(
+                logger.info(
                     "new idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch); sequences restart at 0")
             } else {
                 logger.debug("idempotent producer id \(identity.producerId) epoch \(identity.producerEpoch)")

@@ -92,7 +92,9 @@ final class Sender: Sendable {
             guard state.inFlight.isEmpty, let old = state.identity.identity else {
                 return (progressed, check.nextCheckDelayMs)
             }
-            logger.warning(
+            // Info, as Kafka's "ProducerId set to …": the failure that broke the sequence already reached its
+            // record's caller; this is how the producer recovers from it, not a second failure.
+            logger.info(
                 "idempotent sequence broken: replacing producer id \(old.producerId) and restarting sequences")
             state.identity = .needed(retryAfterNanos: 0)
             return (true, check.nextCheckDelayMs)

@@ -19,6 +19,9 @@ struct SenderState {
     /// Connect failures in a row per node since its last successful connect: the first is logged as a
     /// warning, the rest at debug level, so a broker that is down costs one warning, not ten a second.
     var connectFailures: [Int32: Int] = [:]
+    /// The last connect failure per node (`NETWORK_EXCEPTION: cannot connect to …`) since its last successful
+    /// connect: the last error of a batch that expires unsent because its leader could not be reached.
+    var lastConnectError: [Int32: String] = [:]
     /// Earliest monotonic time some backoff ends (reconnect, metadata, InitProducerId): bounds the sleep.
     var wakeAtNanos: Int64?
 

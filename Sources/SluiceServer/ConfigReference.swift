@@ -36,11 +36,33 @@ public enum ConfigReference {
         }
     }
 
-    /// A producer key as the broker's configuration spells it: `linger.ms` → `gateway.linger.ms`.
+    /// Producer keys whose default the gateway's producer changes, with why (see `GatewayConfig`).
+    private static let gatewayDefaults: [String: (value: String, why: String)] = [
+        "retries": (
+            String(GatewayConfig.defaultRetries),
+            "The gateway's default is \(GatewayConfig.defaultRetries), not Kafka's: a record the broker keeps "
+                + "refusing (NOT_ENOUGH_REPLICAS) is answered with 50003 and the broker's message after a few resends "
+                + "instead of after gateway.delivery.timeout.ms; 2147483647 restores Kafka's retry-until-timeout."
+        ),
+        "client.id": ("sluiced-gateway", "The gateway's default is sluiced-gateway."),
+    ]
+
+    /// A producer key as the broker's configuration spells it: `linger.ms` → `gateway.linger.ms`, with the
+    /// gateway's own default where it differs from the library's.
     private static func prefixedForGateway(_ key: ConfigKey) -> ConfigKey {
-        ConfigKey(
-            GatewayConfig.prefix + key.name, type: key.type, defaultValue: key.defaultValue, validator: key.validator,
-            importance: key.importance, documentation: key.documentation)
+        var defaultValue = key.defaultValue
+        var documentation = key.documentation
+        if let changed = gatewayDefaults[key.name] {
+            do throws(ConfigError) {
+                defaultValue = .value(try key.parse(changed.value))
+            } catch {
+                preconditionFailure("the gateway's default for \(key.name) fails its own key: \(error)")
+            }
+            documentation += " " + changed.why
+        }
+        return ConfigKey(
+            GatewayConfig.prefix + key.name, type: key.type, defaultValue: defaultValue, validator: key.validator,
+            importance: key.importance, documentation: documentation)
     }
 
     private static func text(_ keys: [ConfigKey]) -> String {

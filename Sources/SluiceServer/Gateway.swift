@@ -12,8 +12,10 @@ import SluiceProducer
 /// (422), explicit partitions (404, 40402). Then the records are handed to the producer with one async
 /// `send(contentsOf:)` — so they share batches and one linger wait instead of queueing behind each other, and
 /// the accumulator's lock is taken per leased batch, not per record — and the response waits
-/// for every record's outcome (bounded by the producer's `delivery.timeout.ms`) and answers 200 with one
-/// offsets entry per record, failed records included (see `GatewayResponse`).
+/// for every record's outcome (bounded by the producer's `delivery.timeout.ms`, and for a batch the broker
+/// keeps refusing with a retriable error such as NOT_ENOUGH_REPLICAS by `gateway.retries`, default
+/// `GatewayConfig.defaultRetries`) and answers 200 with one offsets entry per record, failed records included
+/// (see `GatewayResponse`), each failure carrying the broker's last error.
 final class Gateway: Sendable {
     /// The gateway's producer: raw key and value bytes, as the embedded formats produce them.
     typealias BytesProducer = Producer<[UInt8], [UInt8]>

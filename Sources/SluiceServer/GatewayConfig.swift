@@ -23,12 +23,25 @@ public struct GatewayConfig: Sendable {
         documentation: "Largest gateway request body in bytes; a larger one is refused with 413 before it is "
             + "read (by its Content-Length, and by counting while reading).")
 
+    /// `gateway.retries` unless set: how often the gateway's producer resends a batch refused with a retriable
+    /// error (NOT_ENOUGH_REPLICAS, NOT_LEADER_OR_FOLLOWER, a request timeout) before the record fails.
+    ///
+    /// Kafka's producer retries such errors until `delivery.timeout.ms` (120 s), and a REST proxy answers when
+    /// its producer completes: an HTTP client would wait two minutes to learn of a NOT_ENOUGH_REPLICAS that,
+    /// on a single broker, never heals. The gateway answers instead after a few resends (about half a second
+    /// at the default `retry.backoff.ms` of 100), with Confluent's retriable code 50003 and the broker's own
+    /// message, so the HTTP client decides whether to try again — as Confluent's proxy did on Kafka clients
+    /// before 2.1, whose default was `retries=0`. A batch still waiting in the accumulator for a connection or
+    /// for metadata uses up no retry (it waits up to `gateway.delivery.timeout.ms`, and then fails with the last
+    /// broker error in its message); set `gateway.retries=2147483647` for Kafka's behaviour.
+    public static let defaultRetries = 5
+
     /// `gateway.enable`: whether `POST /topics/{topic}` is served. Default true.
     public let enabled: Bool
     /// `gateway.max.request.bytes`: the largest request body accepted. Default 10485760 (10 MiB).
     public let requestBytesMax: Int
     /// The gateway producer's properties (every other `gateway.*` key, prefix removed), without
-    /// `bootstrap.servers`, with `client.id` defaulting to `sluiced-gateway`.
+    /// `bootstrap.servers`, with `client.id` defaulting to `sluiced-gateway` and `retries` to `defaultRetries`.
     public let producerProperties: [String: String]
 
     /// Parses and validates the gateway's keys of `brokerConfig`.
@@ -53,6 +66,7 @@ public struct GatewayConfig: Sendable {
                 problem: "set by sluiced, which sends to its own listener (remove the key)")
         }
         if producer["client.id"] == nil { producer["client.id"] = "sluiced-gateway" }
+        if producer["retries"] == nil { producer["retries"] = String(Self.defaultRetries) }
         guard case .boolean(let enabled) = enableValue, case .int(let bytesMax) = bytesMaxValue else {
             preconditionFailure("ConfigKey.parse returned a value of another type")
         }

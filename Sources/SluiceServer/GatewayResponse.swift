@@ -29,7 +29,8 @@ enum GatewayResponse {
                 out += "\"error_code\":null,\"error\":null}"
             case .failure(let error):
                 out += "{\"partition\":null,\"offset\":null,\"error_code\":\(errorCode(error)),\"error\":"
-                appendString(error.description, to: &out)
+                // The gateway's producer is configured with gateway.* keys: its errors name those.
+                appendString(error.description(keyPrefix: GatewayConfig.prefix), to: &out)
                 out += "}"
             }
         }

@@ -50,10 +50,20 @@ struct NativeListener: Sendable {
         let peer = connection.channel.remoteAddress?.description ?? "unknown peer"
         do {
             try await connection.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
-                    guard let reply = await respond(to: frame, peer: peer) else { return }
-                    if let bytes = reply.bytes { try await outbound.write(bytes) }
-                    if reply.close { return }
+                do {
+                    for try await frame in inbound {
+                        guard let reply = await respond(to: frame, peer: peer) else { return }
+                        if let bytes = reply.bytes { try await outbound.write(bytes) }
+                        if reply.close { return }
+                    }
+                } catch FrameError.http(let firstLine) {
+                    logger.warning(
+                        """
+                        closing connection from \(peer): an HTTP client reached the native listener \
+                        ('\(firstLine)'); HTTP (metrics, health, gateway) is served on http.listener
+                        """)
+                    // Tell the HTTP client too (curl prints it), then close.
+                    try? await outbound.write(ByteBuffer(string: Self.httpRefusal))
                 }
             }
         } catch let error as FrameError {
@@ -85,6 +95,13 @@ struct NativeListener: Sendable {
         }
         return (nil, false)
     }
+
+    /// The answer to an HTTP request on the native port: a 400 saying where HTTP is served.
+    static let httpRefusal: String = {
+        let body = "This is Sluice's native protocol port. HTTP is served on the broker's http.listener.\n"
+        return "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+    }()
 
     private static func frame(_ response: Response) -> ByteBuffer {
         let body = WireCodec.encode(response)

@@ -1,4 +1,5 @@
-/// The version reported by `sluice_build_info{version}` and `--version`.
-public enum SluiceVersion {
-    public static let current = "0.1.0"
-}
+import SluiceWire
+
+/// The version reported by `sluice_build_info{version}` and `sluiced --version`: SluiceWire's constant,
+/// re-exported under the name `sluiced` already uses, so the CLI and the daemon cannot disagree.
+public typealias SluiceVersion = SluiceWire.SluiceVersion

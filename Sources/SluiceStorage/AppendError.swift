@@ -33,6 +33,10 @@ public enum AppendError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A sentence for logs and the produce response's error message.
     public var description: String {
         switch self {
+        case .invalidBatch(let index, let position, .tooLarge(let size, let limit)):
+            // The limit is the topic's max.message.bytes, which defaults to the broker's message.max.bytes.
+            "batch \(index) at byte \(position) is \(size) bytes, larger than max.message.bytes (\(limit)), "
+                + "the topic's limit (default: the broker's message.max.bytes)"
         case .invalidBatch(let index, let position, let problem): "batch \(index) at byte \(position): \(problem)"
         case .recordListTooLarge(let bytes, let segmentBytes):
             "\(bytes) bytes of batches exceed log.segment.bytes \(segmentBytes)"

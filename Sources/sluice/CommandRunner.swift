@@ -32,6 +32,7 @@ enum CommandRunner {
     /// Runs `body`; an error is printed as one line and becomes exit code 1. Argument-parser's own
     /// errors and exit codes pass through unchanged.
     static func reportingErrors(_ body: () async throws -> Void) async throws {
+        CLILogging.install()
         do {
             try await body()
         } catch let error as ExitCode {

@@ -4,7 +4,11 @@ import SluiceWire
 
 /// `sluice consume --topic T`: prints record values one per line, like `kafka-console-consumer.sh`.
 /// Starts at the end of each partition unless told otherwise; runs until --max-messages, --timeout-ms
-/// without records, or SIGINT, then prints `Processed a total of N messages` to stderr.
+/// without records, SIGINT or SIGTERM (exit 0), then prints `Processed a total of N messages` to stderr.
+/// A broker restart is ridden out (reconnecting with back-off; with --timeout-ms it gives up, exit 1, once
+/// no record has arrived for that long); an offset reset is reported ("Resetting offset for partition …");
+/// a deleted topic ends the run with exit 1 ("topic T was deleted"). A broker that is unreachable when the
+/// command starts fails it at once ("is sluiced running?"): only a consumer that got going waits for one.
 struct ConsumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume", abstract: "Print records from a topic, one value per line.")
@@ -32,7 +36,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-offset"), help: "Prefix each record with Partition:P<TAB>Offset:O<TAB>.")
     var printOffset = false
 
-    @Option(name: .customLong("timeout-ms"), help: "Exit when no record arrives for this long.")
+    @Option(
+        name: .customLong("timeout-ms"),
+        help: "Exit when no record arrives for this long (also bounds waiting for a lost broker).")
     var timeoutMs: Int?
 
     func validate() throws {
@@ -56,8 +62,14 @@ struct ConsumeCommand: AsyncParsableCommand {
         let interrupt = InterruptFlag()
         try await CommandRunner.withClient(global, clientId: "console-consumer") { client in
             var consumer = ConsoleConsumer(client: client, settings: settings, interrupt: interrupt)
-            let count = try await consumer.run()
-            StandardError.print("Processed a total of \(count) messages")
+            // The total is printed however the run ends (Kafka prints it in a `finally`), before any error line.
+            do {
+                _ = try await consumer.run()
+            } catch {
+                StandardError.print("Processed a total of \(consumer.processedCount) messages")
+                throw error
+            }
+            StandardError.print("Processed a total of \(consumer.processedCount) messages")
         }
     }
 }

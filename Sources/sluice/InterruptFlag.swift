@@ -7,33 +7,43 @@ import Synchronization
     import Darwin
 #endif
 
-/// Turns the first SIGINT into a flag the consumer polls between fetches, so it can flush its
-/// output and print its total before exiting; a second SIGINT kills the process as usual.
-final class InterruptFlag {
-    /// Shared with the signal handler, which runs on a Dispatch queue.
+/// Turns the first SIGINT or SIGTERM into a flag the consumer polls between fetches, so it can flush its
+/// output and print its total before exiting 0 — as Kafka's console consumer does on both (its shutdown hook);
+/// a second signal of the same kind kills the process as usual.
+///
+/// Sendable by hand: its state is the atomic flag; the Dispatch sources are set in `init` and only
+/// cancelled in `deinit`.
+final class InterruptFlag: @unchecked Sendable {
+    /// Shared with the signal handlers, which run on a Dispatch queue.
     private final class Raised: Sendable {
         let value = Atomic<Bool>(false)
     }
 
-    private let raised = Raised()
-    private let source: any DispatchSourceSignal
+    /// The signals that end a consumer gracefully.
+    static let signals: [Int32] = [SIGINT, SIGTERM]
 
-    /// Installs the handler; SIGINT is caught while the flag is alive.
+    private let raised = Raised()
+    private let sources: [any DispatchSourceSignal]
+
+    /// Installs the handlers; SIGINT and SIGTERM are caught while the flag is alive.
     init() {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [raised] in
-            raised.value.store(true, ordering: .releasing)
-            signal(SIGINT, SIG_DFL)
+        sources = Self.signals.map { [raised] number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                raised.value.store(true, ordering: .releasing)
+                signal(number, SIG_DFL)
+            }
+            source.resume()
+            return source
         }
-        source.resume()
     }
 
     deinit {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in Self.signals { signal(number, SIG_DFL) }
     }
 
-    /// Whether SIGINT arrived.
+    /// Whether SIGINT or SIGTERM arrived.
     var isRaised: Bool { raised.value.load(ordering: .acquiring) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceWire
 
 /// `sluice`: the admin and data tool for a Sluice cluster, modelled on Kafka's command-line tools.
 @main
@@ -7,6 +8,7 @@ struct SluiceCommand: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "Administer a Sluice cluster and move records in and out of it.",
         discussion: "Every subcommand takes --bootstrap-server host:port[,host:port…] (default 127.0.0.1:9092).",
+        version: SluiceVersion.current,
         subcommands: [
             TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, ClusterCommand.self, PerfCommand.self,
         ])

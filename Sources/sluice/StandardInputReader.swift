@@ -25,7 +25,8 @@ final class StandardInputReader {
 
         var description: String {
             switch self {
-            case .lineTooLong(let lineNumber, let limit): "line \(lineNumber) is longer than \(limit) bytes"
+            case .lineTooLong(let lineNumber, let limit):
+                "line \(lineNumber) is longer than \(limit) bytes, the console producer's line limit"
             case .system(let message): "cannot read stdin: \(message)"
             }
         }

@@ -28,8 +28,9 @@ final class BrokerProcess: @unchecked Sendable {
     }
 
     /// Starts a broker on `dataDir` (new temp dir if nil) with extra `overrides`; waits until ready. The logs
-    /// go to `<dataDir>/logs` through `logDirsKey` (`log.dirs`, or Kafka's older `log.dir`).
-    init(dataDir: String? = nil, overrides: [String] = [], logDirsKey: String = "log.dirs") throws {
+    /// go to `<dataDir>/logs` through `logDirsKey` (`log.dirs`, or Kafka's older `log.dir`). `nativePort` 0
+    /// picks a free port; a restart test passes the port of the broker it replaces.
+    init(dataDir: String? = nil, overrides: [String] = [], logDirsKey: String = "log.dirs", nativePort: Int = 0) throws {
         self.dataDir = dataDir ?? Self.makeTempDir()
         let configPath = self.dataDir + "/server.properties"
         if !FileManager.default.fileExists(atPath: configPath) {
@@ -41,7 +42,7 @@ final class BrokerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binDir + "/sluiced")
         var arguments = ["--config", configPath,
                          "--override", "\(logDirsKey)=\(self.dataDir)/logs",
-                         "--override", "listeners=PLAINTEXT://127.0.0.1:0",
+                         "--override", "listeners=PLAINTEXT://127.0.0.1:\(nativePort)",
                          "--override", "http.listener=127.0.0.1:0"]
         for override in overrides { arguments += ["--override", override] }
         process.arguments = arguments

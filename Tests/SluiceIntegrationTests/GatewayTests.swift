@@ -24,7 +24,10 @@ struct GatewayTests {
 
     /// POSTs `body` to `url` with curl. `contentType` nil sends no Content-Type at all; `chunked` streams the
     /// body without a Content-Length. `Expect: 100-continue` is turned off so the body goes at once.
-    static func post(_ url: String, contentType: String?, body: Data, chunked: Bool = false) throws -> Reply {
+    /// `maxTimeSeconds` bounds the whole exchange (curl's `--max-time`; status 0 when it passes).
+    static func post(
+        _ url: String, contentType: String?, body: Data, chunked: Bool = false, maxTimeSeconds: Int? = nil
+    ) throws -> Reply {
         let scratch = BrokerProcess.makeTempDir("sluice-gateway-post")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let bodyPath = scratch + "/body"
@@ -36,6 +39,7 @@ struct GatewayTests {
             "-H", contentTypeHeader, "--data-binary", "@\(bodyPath)",
         ]
         if chunked { arguments += ["-H", "Transfer-Encoding: chunked"] }
+        if let maxTimeSeconds { arguments += ["--max-time", "\(maxTimeSeconds)"] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = arguments + [url]

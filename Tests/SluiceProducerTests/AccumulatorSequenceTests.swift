@@ -123,7 +123,39 @@ import Testing
                 == .fail(.broker(.networkException, "m"), breaksSequence: false, rollsBackSequence: false))
         #expect(
             Self.decide(.notEnoughReplicas, nowMs: 120_000)
-                == .fail(.deliveryTimeout(ms: 120_000), breaksSequence: false, rollsBackSequence: false))
+                == .fail(
+                    .deliveryTimeout(ms: 120_000, lastError: "NOT_ENOUGH_REPLICAS: m"), breaksSequence: false,
+                    rollsBackSequence: false))
+    }
+
+    @Test func aRefusalBeforeTheAppendRollsTheLastSequenceBackWhenRetriesRunOut() {
+        // NOT_ENOUGH_REPLICAS wrote nothing: the last batch's sequence is reused, no new producer id needed.
+        #expect(
+            Self.decide(.notEnoughReplicas, sequence: 4, attempts: 3, acknowledged: 4, next: 6)
+                == .fail(.broker(.notEnoughReplicas, "m"), breaksSequence: false, rollsBackSequence: true))
+        // Not the last batch: later sequences exist, so they are broken.
+        #expect(
+            Self.decide(.notEnoughReplicas, sequence: 4, attempts: 3, acknowledged: 4, next: 8)
+                == .fail(.broker(.notEnoughReplicas, "m"), breaksSequence: true, rollsBackSequence: false))
+        // A timed-out request may have been appended: always broken.
+        #expect(
+            Self.decide(.requestTimedOut, sequence: 4, attempts: 3, acknowledged: 4, next: 6)
+                == .fail(.broker(.requestTimedOut, "m"), breaksSequence: true, rollsBackSequence: false))
+    }
+
+    @Test func errorsNameTheKeysUnderAPrefix() {
+        let tooLarge = ProducerError.recordTooLarge(size: 10, limit: 5, key: "max.request.size")
+        #expect(tooLarge.description == "the record is 10 bytes, larger than max.request.size (5)")
+        #expect(
+            tooLarge.description(keyPrefix: "gateway.")
+                == "the record is 10 bytes, larger than gateway.max.request.size (5)")
+        let timeout = ProducerError.deliveryTimeout(ms: 300, lastError: "NOT_ENOUGH_REPLICAS: t-0 has 1")
+        #expect(
+            timeout.description(keyPrefix: "gateway.")
+                == "record not acknowledged within gateway.delivery.timeout.ms (300 ms); "
+                + "last error NOT_ENOUGH_REPLICAS: t-0 has 1")
+        let broker = ProducerError.broker(.notEnoughReplicas, "min.insync.replicas is 2")
+        #expect(broker.description(keyPrefix: "gateway.") == "NOT_ENOUGH_REPLICAS: min.insync.replicas is 2")
     }
 
     @Test func tooLargeSplitsABatchOfSeveralRecordsUntilDeliveryTimeout() {
@@ -131,7 +163,9 @@ import Testing
         #expect(Self.decide(.messageTooLarge) == .split)
         #expect(
             Self.decide(.messageTooLarge, nowMs: 120_000)
-                == .fail(.deliveryTimeout(ms: 120_000), breaksSequence: false, rollsBackSequence: false))
+                == .fail(
+                    .deliveryTimeout(ms: 120_000, lastError: "MESSAGE_TOO_LARGE: m"), breaksSequence: false,
+                    rollsBackSequence: false))
     }
 
     @Test func duplicateSequenceCountsAsSuccess() {

@@ -126,8 +126,14 @@ import Testing
         let producer = try Self.producer(
             broker, ["request.timeout.ms": "100", "delivery.timeout.ms": "300", "retry.backoff.ms": "20"])
         let started = ContinuousClock.now
-        await #expect(throws: ProducerError.deliveryTimeout(ms: 300)) {
+        // The timeout keeps the broker's last answer: why the record was never acknowledged.
+        let error = await #expect(throws: ProducerError.self) {
             _ = try await producer.send(ProducerRecord(topic: "t", value: [1]))
+        }
+        if case .deliveryTimeout(ms: 300, let lastError?) = error {
+            #expect(lastError.hasPrefix("NOT_ENOUGH_REPLICAS"), "\(lastError)")
+        } else {
+            Issue.record("expected a delivery timeout with a last error, got \(String(describing: error))")
         }
         #expect(started.duration(to: .now) >= .milliseconds(300))
         await producer.close()

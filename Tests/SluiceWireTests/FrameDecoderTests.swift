@@ -77,6 +77,28 @@ import Testing
         #expect(buffer.readableBytes == 7)
     }
 
+    @Test func httpRequestsAndResponsesAreToldApartFromHugeFrames() {
+        let cases = [
+            ("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 400 Bad Request"),
+            ("GET /metrics HTTP/1.1\r\nHost: x\r\n", "GET /metrics HTTP/1.1"),
+        ]
+        for (text, firstLine) in cases {
+            var buffer = ByteBuffer(string: text)
+            #expect(throws: FrameError.http(firstLine: firstLine)) {
+                try FrameDecoder.nextFrame(from: &buffer, maxFrameBytes: Self.maxFrameBytes)
+            }
+        }
+        // Four bytes suffice ("POST" read as a length is 1.3 GB); a huge length that is not HTTP stays tooLarge.
+        var post = ByteBuffer(string: "POST")
+        #expect(throws: FrameError.http(firstLine: "POST")) {
+            try FrameDecoder.nextFrame(from: &post, maxFrameBytes: Self.maxFrameBytes)
+        }
+        var binary = ByteBuffer(bytes: [0x48, 0x54, 0x00, 0x01])
+        #expect(throws: FrameError.tooLarge(claimed: 0x4854_0001, limit: Self.maxFrameBytes)) {
+            try FrameDecoder.nextFrame(from: &binary, maxFrameBytes: Self.maxFrameBytes)
+        }
+    }
+
     @Test func frameOfExactlyTheLimitIsAccepted() throws {
         var buffer = ByteBuffer()
         FrameDecoder.writeFrame(ByteBuffer(repeating: 7, count: 16), to: &buffer)
