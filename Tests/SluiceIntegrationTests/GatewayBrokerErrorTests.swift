@@ -9,16 +9,11 @@ import Testing
 extension GatewayTests {
     @Test func notEnoughReplicasIsAnsweredPromptlyWithTheBrokersMessage() throws {
         // A delivery timeout of ten minutes: the answer must come from the bounded retries, not from it.
-        let broker = try BrokerProcess(overrides: ["gateway.delivery.timeout.ms=600000"])
+        let broker = try Self.brokerWithTopic("isr", config: "min.insync.replicas=2", overrides: ["gateway.delivery.timeout.ms=600000"])
         defer {
             broker.kill9()
             broker.removeData()
         }
-        let created = try CLI.run([
-            "topics", "create", "isr", "--partitions", "1", "--config", "min.insync.replicas=2",
-            "--bootstrap-server", broker.bootstrap,
-        ])
-        #expect(created.status == 0, "\(created.stderr)")
         let reply = try Self.post(
             "http://127.0.0.1:\(broker.httpPort)/topics/isr", contentType: Self.json,
             body: Data("{\"records\":[{\"value\":1},{\"value\":2}]}".utf8), maxTimeSeconds: 30)
@@ -35,7 +30,7 @@ extension GatewayTests {
 
     @Test func aDeliveryTimeoutCarriesTheLastBrokerError() throws {
         // Kafka's behaviour on request: retry until gateway.delivery.timeout.ms, then say why.
-        let broker = try BrokerProcess(overrides: [
+        let broker = try Self.brokerWithTopic("isr", config: "min.insync.replicas=2", overrides: [
             "gateway.retries=2147483647", "gateway.delivery.timeout.ms=1500", "gateway.request.timeout.ms=1000",
             "gateway.linger.ms=0",
         ])
@@ -43,11 +38,6 @@ extension GatewayTests {
             broker.kill9()
             broker.removeData()
         }
-        let created = try CLI.run([
-            "topics", "create", "isr", "--partitions", "1", "--config", "min.insync.replicas=2",
-            "--bootstrap-server", broker.bootstrap,
-        ])
-        #expect(created.status == 0, "\(created.stderr)")
         let reply = try Self.post(
             "http://127.0.0.1:\(broker.httpPort)/topics/isr", contentType: Self.json,
             body: Data("{\"records\":[{\"value\":1}]}".utf8), maxTimeSeconds: 30)
@@ -61,16 +51,11 @@ extension GatewayTests {
     }
 
     @Test func perRecordSizeErrorsNameTheKeyToChange() throws {
-        let broker = try BrokerProcess(overrides: ["gateway.max.request.size=1000"])
+        let broker = try Self.brokerWithTopic("small", config: "max.message.bytes=200", overrides: ["gateway.max.request.size=1000"])
         defer {
             broker.kill9()
             broker.removeData()
         }
-        let created = try CLI.run([
-            "topics", "create", "small", "--partitions", "1", "--config", "max.message.bytes=200",
-            "--bootstrap-server", broker.bootstrap,
-        ])
-        #expect(created.status == 0, "\(created.stderr)")
         let url = "http://127.0.0.1:\(broker.httpPort)/topics/small"
         // Above the gateway producer's own limit: its key as the operator writes it.
         let huge = try Self.post(
@@ -87,5 +72,19 @@ extension GatewayTests {
         let bigError = try #require(big.offsets.first?["error"] as? String, "\(big.text)")
         #expect(bigError.hasPrefix("MESSAGE_TOO_LARGE: "), "\(big.text)")
         #expect(bigError.contains("larger than max.message.bytes (200)"), "\(big.text)")
+    }
+
+    /// A broker with `overrides` and a one-partition topic created with `--config config`.
+    static func brokerWithTopic(_ topic: String, config: String, overrides: [String]) throws -> BrokerProcess {
+        let broker = try BrokerProcess(overrides: overrides)
+        let created = try CLI.run([
+            "topics", "create", topic, "--partitions", "1", "--config", config, "--bootstrap-server", broker.bootstrap,
+        ])
+        guard created.status == 0 else {
+            broker.kill9()
+            broker.removeData()
+            throw BrokerProcessError("topics create \(topic): \(created.stderr)")
+        }
+        return broker
     }
 }
