@@ -1,6 +1,7 @@
 import Logging
 import SluiceObservability
 import SluiceStorage
+import SluiceWire
 
 /// Connects a partition log's reports to the broker's metrics and journald events.
 struct BrokerLogObserver: LogObserver {

@@ -1,4 +1,5 @@
 import SluiceObservability
+import SluiceWire
 
 /// A partition's metric handles, looked up once when the partition is hosted so the produce path
 /// never searches the registry by label.

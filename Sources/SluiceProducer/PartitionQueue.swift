@@ -1,6 +1,7 @@
 import NIOCore
 import SluiceClient
 import SluiceObservability
+import SluiceWire
 
 /// One partition's deque of batches and its idempotence state (Kafka's per-partition `Deque<ProducerBatch>`
 /// plus `TxnPartitionEntry`).

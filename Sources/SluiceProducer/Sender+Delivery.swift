@@ -1,5 +1,6 @@
 import SluiceClient
 import SluiceObservability
+import SluiceWire
 
 extension Sender {
     /// A batch's final fate: per-record completions and interceptors (offset = base offset + index; -1 for

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCluster
 import SluiceStorage
+import SluiceWire
 import Testing
 
 @testable import SluiceBroker

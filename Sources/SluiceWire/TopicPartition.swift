@@ -1,4 +1,6 @@
-/// A topic and one of its partitions: the unit that has a leader, a log and offsets.
+/// A topic and one of its partitions: the unit that has a leader, a log and offsets, and the key of
+/// everything per partition. One type for every module (the client's, the producer's and the broker's), in the
+/// lowest module that needs it.
 public struct TopicPartition: Sendable, Hashable, CustomStringConvertible {
     /// The topic's name.
     public let topic: String
