@@ -42,10 +42,15 @@ let package = Package(
         .target(
             name: "SluiceObservability",
             dependencies: [
-                "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // journald and sd_notify for the daemon only: the client and producer libraries never link libsystemd.
+        .target(
+            name: "SluiceSystemd",
+            dependencies: ["CSystemd", "SluiceObservability"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -105,7 +110,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceBroker", "SluiceCluster", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceConfig",
-                "SluiceProducer",
+                "SluiceProducer", "SluiceSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -117,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "sluiced",
             dependencies: [
-                "SluiceServer", "SluiceConfig", "SluiceObservability",
+                "SluiceServer", "SluiceConfig", "SluiceObservability", "SluiceSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -143,6 +148,7 @@ let package = Package(
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability"]),
+        .testTarget(name: "SluiceSystemdTests", dependencies: ["SluiceSystemd", "SluiceObservability"]),
         .testTarget(name: "SluiceProducerTests", dependencies: ["SluiceProducer", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceBrokerTests", dependencies: ["SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(

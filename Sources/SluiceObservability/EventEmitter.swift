@@ -9,8 +9,8 @@ public struct EventEmitter: Sendable {
     /// Where entries go; share it with ``JournalLogHandler`` so events and logs interleave in one place.
     public let sink: LogSink
 
-    /// An emitter writing to `sink` (the daemon's ``LogSink/standard`` by default).
-    public init(sink: LogSink = .standard) {
+    /// An emitter writing to `sink` (the daemon's is SluiceSystemd's `LogSink.daemon`).
+    public init(sink: LogSink) {
         self.sink = sink
     }
 

@@ -24,7 +24,7 @@ public struct JournalLogHandler: LogHandler {
     /// A handler for the logger `label`, writing to `sink` at `logLevel` and above.
     public init(
         label: String,
-        sink: LogSink = .standard,
+        sink: LogSink,
         logLevel: Logger.Level = .info,
         metadataProvider: Logger.MetadataProvider? = nil
     ) {

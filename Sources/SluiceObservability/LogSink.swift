@@ -1,36 +1,36 @@
-import CSystemd
 import Glibc
 
-/// The one place Sluice's journal entries leave the process: journald via `sd_journal_sendv`, or one line
-/// per entry on standard error. ``EventEmitter`` and ``JournalLogHandler`` share a sink, so events and
-/// ordinary logs land in the same place with the same `SYSLOG_IDENTIFIER`.
+/// The one place Sluice's journal entries leave the process: the journal through a ``JournalWriter`` (the
+/// daemon's `sd_journal_sendv`), or one line per entry on standard error. ``EventEmitter`` and
+/// ``JournalLogHandler`` share a sink, so events and ordinary logs land in the same place with the same
+/// `SYSLOG_IDENTIFIER`.
 ///
 /// Thread-safe and lock-free: each entry is built in the caller's stack frame and written with a single
 /// `sd_journal_sendv` or `write(2)` call, which the kernel keeps whole (stderr lines up to `PIPE_BUF`
 /// bytes are atomic on pipes; longer ones may interleave with other writers).
 public final class LogSink: Sendable {
     enum Destination: Sendable {
-        case journal
+        case journal(any JournalWriter)
         case stderr
         /// Tests: hand each entry to a closure instead of doing I/O.
         case capture(@Sendable (JournalEntry) -> Void)
     }
 
-    /// The sink for the daemon: target from ``LogTarget/detect()``, identifier `sluiced`.
-    public static let standard = LogSink(target: LogTarget.detect(), identifier: "sluiced")
-
     /// `SYSLOG_IDENTIFIER` of every entry (`sluiced` for the daemon); also the second word of stderr lines.
     public let identifier: String
     let destination: Destination
 
-    /// A sink writing to `target` under `identifier` (a short word without spaces, e.g. `sluiced`).
-    public init(target: LogTarget, identifier: String = "sluiced") {
+    /// A sink writing to `target` under `identifier` (a short word without spaces, e.g. `sluiced`). The journal
+    /// needs a `journal` writer (the daemon's is SluiceSystemd's `SystemdJournal`); without one, `.journal`
+    /// writes to standard error like `.stderr`.
+    public init(target: LogTarget, identifier: String = "sluiced", journal: (any JournalWriter)? = nil) {
         precondition(!identifier.isEmpty, "empty syslog identifier")
         precondition(!identifier.utf8.contains(UInt8(ascii: " ")), "syslog identifier '\(identifier)' has a space")
         self.identifier = identifier
-        switch target {
-        case .journal: self.destination = .journal
-        case .stderr: self.destination = .stderr
+        if target == .journal, let journal {
+            self.destination = .journal(journal)
+        } else {
+            self.destination = .stderr
         }
     }
 
@@ -52,8 +52,10 @@ public final class LogSink: Sendable {
     /// an event is never lost silently while the process can still write somewhere.
     func send(_ entry: JournalEntry) {
         switch destination {
-        case .journal:
-            if !sendToJournal(entry) {
+        case .journal(let journal):
+            let fields = entry.journalFields(identifier: identifier)
+            precondition(!fields.isEmpty, "journal entry without fields")
+            if !journal.send(fields: fields) {
                 writeToStderr(entry)
             }
         case .stderr:
@@ -61,32 +63,6 @@ public final class LogSink: Sendable {
         case .capture(let record):
             record(entry)
         }
-    }
-
-    private func sendToJournal(_ entry: JournalEntry) -> Bool {
-        let items = entry.journalFields(identifier: identifier)
-        precondition(!items.isEmpty, "journal entry without fields")
-        // All items in one buffer; the iovecs point into it and live only inside this synchronous scope.
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(items.reduce(0) { $0 + $1.utf8.count })
-        var spans: [(start: Int, count: Int)] = []
-        spans.reserveCapacity(items.count)
-        for item in items {
-            spans.append((buffer.count, item.utf8.count))
-            buffer.append(contentsOf: item.utf8)
-        }
-        let result = buffer.withUnsafeMutableBytes { bytes -> Int32 in
-            withUnsafeTemporaryAllocation(of: iovec.self, capacity: spans.count) { vectors -> Int32 in
-                for (index, span) in spans.enumerated() {
-                    vectors.initializeElement(
-                        at: index,
-                        to: iovec(iov_base: bytes.baseAddress! + span.start, iov_len: span.count)
-                    )
-                }
-                return sd_journal_sendv(vectors.baseAddress!, Int32(spans.count))
-            }
-        }
-        return result >= 0
     }
 
     private func writeToStderr(_ entry: JournalEntry) {

@@ -11,7 +11,7 @@ public enum SluiceLogging {
     /// writing to `sink`. Idempotent: only the first call in a process bootstraps (swift-log crashes on a
     /// second `LoggingSystem.bootstrap`); later calls change nothing and return false.
     @discardableResult
-    public static func bootstrap(level: Logger.Level, sink: LogSink = .standard) -> Bool {
+    public static func bootstrap(level: Logger.Level, sink: LogSink) -> Bool {
         let first = bootstrapped.withLock { done -> Bool in
             guard !done else {
                 return false

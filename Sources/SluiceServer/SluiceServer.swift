@@ -9,6 +9,7 @@ import SluiceCluster
 import SluiceConfig
 import SluiceObservability
 import SluiceStorage
+import SluiceSystemd
 import SluiceWire
 
 /// A whole `sluiced` daemon built from a `BrokerConfig`: metadata store, broker, native listener,

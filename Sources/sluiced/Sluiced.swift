@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SluiceConfig
 import SluiceObservability
 import SluiceServer
+import SluiceSystemd
 
 /// `sluiced --config FILE [--override key=value]…`: the Sluice broker daemon.
 ///
@@ -40,9 +41,9 @@ struct Sluiced: AsyncParsableCommand {
             return
         }
         guard let config else { throw ExitCode(64) }  // validate() refused this already
-        SluiceLogging.bootstrap(level: .info)
+        SluiceLogging.bootstrap(level: .info, sink: .daemon)
         let logger = Logger(label: "sluiced")
-        let events = EventEmitter(sink: .standard)
+        let events = EventEmitter(sink: .daemon)
         let brokerConfig: BrokerConfig
         let gatewayConfig: GatewayConfig
         do {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SluiceObservability
+@testable import SluiceSystemd
 
 @Suite struct SystemdNotifierTests {
     @Test func everythingIsANoOpWithoutNotifySocket() {
