@@ -7,12 +7,14 @@ final class CLIProcess: @unchecked Sendable {
     let process: Process
     private let scratch: String
 
-    /// Starts `sluice arguments…` with an empty stdin.
-    init(_ arguments: [String]) throws {
+    /// Starts `executable arguments…` (a binary of the build: `sluice` by default, or `sluiced`) with an empty
+    /// stdin and `environment` added to this process's.
+    init(_ arguments: [String], executable: String = "sluice", environment: [String: String] = [:]) throws {
         scratch = BrokerProcess.makeTempDir("sluice-cli-bg")
         process = Process()
-        process.executableURL = URL(fileURLWithPath: BrokerProcess.binDir + "/sluice")
+        process.executableURL = URL(fileURLWithPath: BrokerProcess.binDir + "/" + executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
         FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
         process.standardInput = FileHandle.nullDevice
@@ -29,6 +31,8 @@ final class CLIProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: scratch)
     }
 
+    private var executableName: String { process.executableURL?.lastPathComponent ?? "process" }
+
     var stdout: String { (try? String(contentsOfFile: scratch + "/out", encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: scratch + "/err", encoding: .utf8)) ?? "" }
     /// The non-empty stdout lines so far.
@@ -43,7 +47,8 @@ final class CLIProcess: @unchecked Sendable {
             if condition(self) { return }
             usleep(20_000)  // polling files with a deadline, not sleeping as synchronisation
         }
-        throw BrokerProcessError("sluice: no \(what) within \(timeout)\nstdout:\n\(stdout)\nstderr:\n\(stderr)")
+        throw BrokerProcessError(
+            "\(executableName): no \(what) within \(timeout)\nstdout:\n\(stdout)\nstderr:\n\(stderr)")
     }
 
     /// Sends `signal` to this process.
@@ -58,7 +63,7 @@ final class CLIProcess: @unchecked Sendable {
         guard !process.isRunning else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            throw BrokerProcessError("sluice did not exit within \(timeout)\nstderr:\n\(stderr)")
+            throw BrokerProcessError("\(executableName) did not exit within \(timeout)\nstderr:\n\(stderr)")
         }
         return process.terminationStatus
     }

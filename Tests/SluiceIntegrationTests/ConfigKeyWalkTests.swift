@@ -57,7 +57,7 @@ struct ConfigKeyWalkTests {
     }
 
     @Test func tunedBrokerShowsEachKeysEffect() throws {
-        let port = try HeldPort().port  // released at once: a free port to listen on and to advertise
+        let port = ProducerTestSupport.freePort()  // a free port to listen on and to advertise
         let broker = try BrokerProcess(overrides: [
             "node.id=7", "cluster.id=walk", "listeners=PLAINTEXT://127.0.0.1:\(port)",
             "advertised.listeners=PLAINTEXT://localhost:\(port)", "num.network.threads=2", "num.io.threads=3",
@@ -65,7 +65,10 @@ struct ConfigKeyWalkTests {
             "message.max.bytes=3000", "socket.request.max.bytes=100000", "log.segment.bytes=2048",
             "log.index.interval.bytes=64",
         ])
-        defer { broker.stop(); broker.removeData() }
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         #expect(broker.nativePort == port)
         let described = try Self.cli(broker, ["cluster", "describe"])
         #expect(described.stdoutText.contains("Cluster ID: walk"))
@@ -78,20 +81,24 @@ struct ConfigKeyWalkTests {
         #expect(try Self.cli(broker, ["topics", "create", "walk"]).status == 0)
         #expect(try Self.cli(broker, ["topics", "describe", "walk"]).stdoutText.contains("PartitionCount: 3"))
         let lines = String(repeating: String(repeating: "x", count: 100) + "\n", count: 40)
-        let all = try Self.cli(broker, ["produce", "--topic", "walk", "--partition", "0", "--acks", "all"], stdin: lines)
+        let all = try Self.cli(
+            broker, ["produce", "--topic", "walk", "--partition", "0", "--acks", "all"], stdin: lines)
         #expect(all.status != 0)
         #expect(all.stderr.contains("NOT_ENOUGH_REPLICAS"))
         let one = try Self.cli(
-            broker, ["produce", "--topic", "walk", "--partition", "0", "--acks", "1", "--batch-size", "1024"], stdin: lines)
+            broker, ["produce", "--topic", "walk", "--partition", "0", "--acks", "1", "--batch-size", "1024"],
+            stdin: lines)
         #expect(one.status == 0, "\(one.stderr)")
         let partitionDirectory = broker.dataDir + "/logs/walk-0"
         let files = try FileManager.default.contentsOfDirectory(atPath: partitionDirectory)
         #expect(files.filter { $0.hasSuffix(".log") }.count >= 2, "log.segment.bytes=2048 rolls: \(files)")
         let firstIndex = try #require(files.filter { $0.hasSuffix(".index") }.sorted().first)
-        let indexBytes = try FileManager.default.attributesOfItem(atPath: partitionDirectory + "/" + firstIndex)[.size] as? Int
+        let indexBytes =
+            try FileManager.default.attributesOfItem(atPath: partitionDirectory + "/" + firstIndex)[.size] as? Int
         #expect((indexBytes ?? 0) > 0, "log.index.interval.bytes=64 indexes a 2 KiB segment")
 
-        let big = try Self.cli(broker, ["produce", "--topic", "walk", "--acks", "1"], stdin: String(repeating: "y", count: 3500) + "\n")
+        let big = try Self.cli(
+            broker, ["produce", "--topic", "walk", "--acks", "1"], stdin: String(repeating: "y", count: 3500) + "\n")
         #expect(big.status != 0)
         #expect(big.stderr.contains("MESSAGE_TOO_LARGE"))
         let socket = try RawSocket(port: broker.nativePort)
@@ -110,7 +117,10 @@ struct ConfigKeyWalkTests {
                 "auto.create.topics.enable=true", "num.partitions=2", "log.flush.interval.messages=1",
                 "producer.id.expiration.ms=300", "unclean.leader.election.enable=true", "replica.lag.time.max.ms=1000",
             ], logDirsKey: "log.dir")
-        defer { broker.stop(); broker.removeData() }
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         for key in ["unclean.leader.election.enable", "replica.lag.time.max.ms"] {
             #expect(broker.stderr.contains("\(key) has no effect on a single broker"), "warning naming \(key)")
         }
@@ -119,14 +129,21 @@ struct ConfigKeyWalkTests {
         #expect(try Self.cli(broker, ["topics", "describe", "fresh"]).stdoutText.contains("PartitionCount: 2"))
         #expect(FileManager.default.fileExists(atPath: broker.dataDir + "/logs/fresh-0"), "log.dir holds the data")
         #expect(try Self.flushCount(broker) >= 1, "log.flush.interval.messages=1 fsyncs the append")
-        #expect(Self.waitFor { broker.stderr.contains("expired 1 idle producer id(s)") }, "producer.id.expiration.ms")
+        #expect(
+            ProducerTestSupport.eventually(timeout: .seconds(30)) {
+                broker.stderr.contains("expired 1 idle producer id(s)")
+            },
+            "producer.id.expiration.ms")
     }
 
     @Test func schedulerFlushBrokerShowsEachKeysEffect() throws {
         let broker = try BrokerProcess(overrides: [
             "log.flush.scheduler.interval.ms=200", "default.replication.factor=2", "metrics.enabled=false",
         ])
-        defer { broker.stop(); broker.removeData() }
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         let refused = try Self.cli(broker, ["topics", "create", "two"])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("INVALID_REPLICATION_FACTOR"))
@@ -134,7 +151,9 @@ struct ConfigKeyWalkTests {
         #expect(try Self.cli(broker, ["topics", "create", "one", "--replication-factor", "1"]).status == 0)
         #expect(try Self.cli(broker, ["produce", "--topic", "one", "--acks", "1"], stdin: "a\n").status == 0)
         // metrics.enabled=false hides the flush histogram; the flush shows on disk as a moved recovery point.
-        #expect(Self.waitFor { Self.recoveryPoint(broker.dataDir + "/logs") >= 1 }, "scheduler flush")
+        #expect(
+            ProducerTestSupport.eventually(timeout: .seconds(30)) { Self.recoveryPoint(broker.dataDir + "/logs") >= 1 },
+            "scheduler flush")
     }
 
     @Test func retentionBytesBrokerShowsEachKeysEffect() throws {
@@ -142,28 +161,44 @@ struct ConfigKeyWalkTests {
             "log.flush.interval.ms=200", "log.retention.bytes=3000", "log.segment.bytes=1024",
             "log.retention.check.interval.ms=100",
         ])
-        defer { broker.stop(); broker.removeData() }
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         #expect(try Self.cli(broker, ["topics", "create", "sized"]).status == 0)
         let lines = String(repeating: String(repeating: "z", count: 100) + "\n", count: 100)
-        #expect(try Self.cli(broker, ["produce", "--topic", "sized", "--acks", "1", "--batch-size", "512"], stdin: lines).status == 0)
-        #expect(Self.waitFor { (try? Self.flushCount(broker)) ?? 0 >= 1 }, "log.flush.interval.ms flushes by time")
-        #expect(Self.waitFor { Self.logStartOffset(broker, topic: "sized") > 0 }, "log.retention.bytes deletes segments")
+        #expect(
+            try Self.cli(broker, ["produce", "--topic", "sized", "--acks", "1", "--batch-size", "512"], stdin: lines)
+                .status == 0)
+        #expect(
+            ProducerTestSupport.eventually(timeout: .seconds(30)) { (try? Self.flushCount(broker)) ?? 0 >= 1 },
+            "log.flush.interval.ms flushes by time")
+        #expect(
+            ProducerTestSupport.eventually(timeout: .seconds(30)) { Self.logStartOffset(broker, topic: "sized") > 0 },
+            "log.retention.bytes deletes segments")
     }
 
     @Test(arguments: ["log.retention.ms=600000", "log.retention.minutes=10", "log.retention.hours=1"])
     func retentionByAgeDeletesASegmentOlderThanTheKeySays(setting: String) throws {
-        let broker = try BrokerProcess(overrides: [setting, "log.segment.bytes=1024", "log.retention.check.interval.ms=100"])
-        defer { broker.stop(); broker.removeData() }
+        let broker = try BrokerProcess(overrides: [
+            setting, "log.segment.bytes=1024", "log.retention.check.interval.ms=100",
+        ])
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         #expect(try Self.cli(broker, ["topics", "create", "aged"]).status == 0)
         let twoHoursAgo = Int64(Date().timeIntervalSince1970 * 1000) - 7_200_000
         try Self.produceRaw(broker, topic: "aged", timestamp: twoHoursAgo, valueBytes: 600)
         try Self.produceRaw(broker, topic: "aged", timestamp: twoHoursAgo + 7_200_000, valueBytes: 600)
-        #expect(Self.waitFor { Self.logStartOffset(broker, topic: "aged") == 1 }, "\(setting) deletes the 2 h old segment")
+        #expect(
+            ProducerTestSupport.eventually(timeout: .seconds(30)) { Self.logStartOffset(broker, topic: "aged") == 1 },
+            "\(setting) deletes the 2 h old segment")
     }
 
     @Test func etcdMetadataStoreIsRefusedNamingTheKey() throws {
         let daemon = try LaunchedDaemon(overrides: ["metadata.store=etcd://127.0.0.1:2379"])
-        #expect(daemon.waitForExit(timeout: .seconds(30)) == 78)
+        #expect(try daemon.waitForExit(timeout: .seconds(30)) == 78)
         #expect(daemon.stderr.contains("metadata.store"))
         #expect(daemon.stderr.contains("SLUICE_EVENT=config_error"))
         #expect(daemon.stderr.contains("not available in this build"))
@@ -185,16 +220,6 @@ struct ConfigKeyWalkTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Polls `condition` until it holds or `timeout` passes.
-    static func waitFor(timeout: Duration = .seconds(30), _ condition: () -> Bool) -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            usleep(50_000)  // polling with a deadline
-        }
-        return condition()
     }
 
     static func threadNames(_ pid: Int32) -> [String] {
@@ -221,7 +246,9 @@ struct ConfigKeyWalkTests {
     static func recoveryPoint(_ logs: String) -> Int {
         let partitions = (try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? []
         return partitions.compactMap { partition -> Int? in
-            guard let text = try? String(contentsOfFile: "\(logs)/\(partition)/recovery-point-offset-checkpoint", encoding: .utf8)
+            guard
+                let text = try? String(
+                    contentsOfFile: "\(logs)/\(partition)/recovery-point-offset-checkpoint", encoding: .utf8)
             else { return nil }
             return text.split(separator: "\n").compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.max()
         }.max() ?? 0
@@ -231,9 +258,15 @@ struct ConfigKeyWalkTests {
     static func produceRaw(_ broker: BrokerProcess, topic: String, timestamp: Int64, valueBytes: Int) throws {
         var builder = RecordBatchBuilder(firstTimestamp: timestamp)
         builder.append(key: nil, value: [UInt8](repeating: 0x61, count: valueBytes), timestamp: timestamp)
-        let request = Request(correlationId: 1, body: .produce(ProduceRequest(
-            acks: 1, timeoutMs: 5000,
-            topics: [ProduceTopicData(name: topic, partitions: [ProducePartitionData(partition: 0, records: builder.finish())])])))
+        let request = Request(
+            correlationId: 1,
+            body: .produce(
+                ProduceRequest(
+                    acks: 1, timeoutMs: 5000,
+                    topics: [
+                        ProduceTopicData(
+                            name: topic, partitions: [ProducePartitionData(partition: 0, records: builder.finish())])
+                    ])))
         let socket = try RawSocket(port: broker.nativePort)
         socket.send(BadInputTests.encode(request))
         let response = try WireCodec.decodeResponse(ByteBuffer(bytes: try #require(socket.readFrame())))

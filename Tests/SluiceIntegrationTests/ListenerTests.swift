@@ -10,7 +10,7 @@ struct ListenerTests {
         let held = try HeldPort()
         let value = key == "listeners" ? "PLAINTEXT://127.0.0.1:\(held.port)" : "127.0.0.1:\(held.port)"
         let daemon = try LaunchedDaemon(overrides: ["\(key)=\(value)"])
-        let status = daemon.waitForExit(timeout: .seconds(30))
+        let status = try daemon.waitForExit(timeout: .seconds(30))
         #expect(status == 1)
         let stderr = daemon.stderr
         #expect(stderr.contains("cannot bind"))
@@ -20,11 +20,12 @@ struct ListenerTests {
     }
 
     @Test func emptyHostBindsEveryInterfaceAndAdvertisesTheHostName() throws {
-        let held = try HeldPort()
-        let port = held.port
-        _ = consume held  // free the port for the broker; nothing else on this machine picks a port this way
+        let port = ProducerTestSupport.freePort()
         let broker = try BrokerProcess(overrides: ["listeners=PLAINTEXT://:\(port)"])
-        defer { broker.stop(); broker.removeData() }
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         for address in ["127.0.0.1:\(port)", "[::1]:\(port)"] {
             let described = try CLI.run(["--bootstrap-server", address, "cluster", "describe"])
             #expect(described.status == 0, "\(address): \(described.stderr)")
@@ -36,7 +37,10 @@ struct ListenerTests {
 
     @Test func wildcardListenerIsAdvertisedAsTheHostNameNotTheWildcard() throws {
         let broker = try BrokerProcess(overrides: ["listeners=PLAINTEXT://0.0.0.0:0"])
-        defer { broker.stop(); broker.removeData() }
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
         let port = try #require(broker.stderr.firstMatch(of: /PLAINTEXT:\/\/0\.0\.0\.0:(\d+)/)).1
         let described = try CLI.run(["--bootstrap-server", "127.0.0.1:\(port)", "cluster", "describe"])
         #expect(described.status == 0, "\(described.stderr)")
@@ -47,7 +51,7 @@ struct ListenerTests {
     @Test(arguments: ["PLAINTEXT://0.0.0.0:9092", "PLAINTEXT://[::]:9092"])
     func advertisingAWildcardIsRefusedWithExitSeventyEight(advertised: String) throws {
         let daemon = try LaunchedDaemon(overrides: ["advertised.listeners=\(advertised)"])
-        #expect(daemon.waitForExit(timeout: .seconds(30)) == 78)
+        #expect(try daemon.waitForExit(timeout: .seconds(30)) == 78)
         #expect(daemon.stderr.contains("advertised.listeners"))
         #expect(daemon.stderr.contains("non-routable"))
     }

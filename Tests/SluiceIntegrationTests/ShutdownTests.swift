@@ -12,7 +12,7 @@ struct ShutdownTests {
             overrides: ["shutdown.timeout.ms=1500"], environment: ["SLUICED_TEST_HANG_AT": phase])
         #expect(daemon.waitForStderr("SLUICED_TEST_HANG_AT=\(phase): start-up hangs here"))
         daemon.signal(SIGTERM)
-        let status = daemon.waitForExit(timeout: .seconds(30))
+        let status = try daemon.waitForExit(timeout: .seconds(30))
         #expect(status == 1, "still running or wrong status after SIGTERM at \(phase):\n\(daemon.stderr)")
         #expect(daemon.stderr.contains("did not stop within shutdown.timeout.ms=1500"))
         #expect(!daemon.stderr.contains("SLUICE_EVENT=broker_ready"))
@@ -25,24 +25,14 @@ struct ShutdownTests {
         let produced = try CLI.run(
             ["--bootstrap-server", broker.bootstrap, "produce", "--topic", "t"], stdin: Data("a\nb\n".utf8))
         #expect(produced.status == 0)
-        let consumer = Process()
-        consumer.executableURL = URL(fileURLWithPath: BrokerProcess.binDir + "/sluice")
-        consumer.arguments = ["--bootstrap-server", broker.bootstrap, "consume", "--topic", "t", "--from-beginning"]
-        consumer.standardOutput = FileHandle.nullDevice
-        consumer.standardError = FileHandle.nullDevice
-        try consumer.run()
-        defer {
-            if consumer.isRunning { kill(consumer.processIdentifier, SIGKILL) }
-            consumer.waitUntilExit()
-        }
+        let consumer = try CLIProcess(
+            ["--bootstrap-server", broker.bootstrap, "consume", "--topic", "t", "--from-beginning"])
         // The consumer is long-polling once the broker counts a fetch from it.
-        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        var fetching = false
-        while !fetching, ContinuousClock.now < deadline {
+        let fetching = try ProducerTestSupport.eventually(timeout: .seconds(30)) {
             let (_, scraped) = try MetricsEndpointTests.get("http://127.0.0.1:\(broker.httpPort)/metrics")
-            let fetches = MetricsEndpointTests.value(of: #"sluice_broker_fetch_requests_total{type="consumer"}"#, in: scraped)
-            fetching = (fetches ?? 0) >= 1
-            if !fetching { usleep(50_000) }  // polling with a deadline
+            let fetches = MetricsEndpointTests.value(
+                of: #"sluice_broker_fetch_requests_total{type="consumer"}"#, in: scraped)
+            return (fetches ?? 0) >= 1
         }
         #expect(fetching)
         #expect(broker.stop() == 0)
