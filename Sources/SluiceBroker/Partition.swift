@@ -1,94 +1,256 @@
 import Logging
 import NIOCore
+import SluiceCluster
 import SluiceObservability
 import SluiceStorage
 import SluiceWire
 import Synchronization
 
-/// One partition replica on this broker: its log, its replication state and its metrics.
+/// One partition replica on this broker: its log (private: everything goes through here), its role, its
+/// idempotent producers' state, its signals and its metrics.
 ///
-/// The produce path calls `appendAsLeader` synchronously on the request's task: one lock for the
-/// replica state check, the CRC pass outside any lock, then the producer lock (idempotence check, append,
-/// producer-state update as one step) around the log's own lock for the write; no actor hop and no
-/// per-record work. Lock order: `producerSnapshots` → `producerState` → the log's locks.
+/// The role (`PartitionRole`) changes only through `makeLeader` / `makeFollower` / `makeOffline`, which take
+/// the new leader epoch and refuse an older one. The leader append is one lock scope (`core`): role check,
+/// idempotence check, append, producer-state update and HW update — so once `makeFollower` has returned, no
+/// append as leader can succeed. The CRC pass runs before, outside any lock; no actor hop, no per-record work.
+/// Lock order: `producerSnapshots` → `core` → the log's locks. Signals fire after `core` is released.
 public final class Partition: Sendable {
+    /// What `core` guards: the role and the producers, changed together with the log under one lock.
+    private struct Core: Sendable {
+        var role: PartitionRole
+        var producers = ProducerStateManager()
+    }
+
+    /// The result of a leader append for one produce request's batches.
+    enum AppendResult: Sendable, Hashable {
+        /// Written at the offsets in `AppendInfo`.
+        case appended(AppendInfo)
+        /// Every batch was an idempotent retry of batches already in the log: nothing was written; the producer
+        /// gets the original offsets (errorCode NONE, as Kafka answers exact duplicates).
+        case duplicate(firstOffset: Int64, lastOffset: Int64, batchCount: Int)
+
+        /// Offset of the first record (the response's base offset).
+        var firstOffset: Int64 {
+            switch self {
+            case .appended(let info): info.firstOffset
+            case .duplicate(let firstOffset, _, _): firstOffset
+            }
+        }
+
+        /// Offset of the last record: acks=all waits until the high watermark passes it.
+        var lastOffset: Int64 {
+            switch self {
+            case .appended(let info): info.lastOffset
+            case .duplicate(_, let lastOffset, _): lastOffset
+            }
+        }
+    }
+
     public let topicPartition: TopicPartition
-    public let log: PartitionLog
+    private let log: PartitionLog
     let localBrokerId: Int32
     let minInsyncReplicas: Int
     let metrics: PartitionMetrics
-    private let replicaState: Mutex<ReplicaState>
-    /// Signalled whenever the high watermark advances (acks=all waiters, fetch long-polls).
-    let highWatermarkAdvanced = AsyncSignal()
-    /// The broker-wide signal for fetches waiting on any partition.
-    let dataArrived: AsyncSignal
-    /// Idempotent producers' state; held across check + append + update of every leader append.
-    let producerState = Mutex(ProducerStateManager())
+    private let core: Mutex<Core>
+    /// Signalled when the log end offset moves (a follower's fetch waits on it).
+    let logEndOffsetSignal = PartitionSignal()
+    /// Signalled when the high watermark moves (consumers' fetches and acks=all wait on it).
+    let highWatermarkSignal = PartitionSignal()
     /// Offset of the newest producer snapshot on disk (-1: none); held by snapshot writers and reloads.
-    let producerSnapshots = Mutex<Int64>(-1)
+    private let producerSnapshots = Mutex<Int64>(-1)
     /// `producer_fenced` goes here.
     let events: EventEmitter
 
+    /// Snapshots kept on disk: the newest, and two older ones a truncation can fall back to.
+    static let producerSnapshotsRetained = 3
+
     init(
-        topicPartition: TopicPartition, log: PartitionLog, state: ReplicaState, localBrokerId: Int32,
-        minInsyncReplicas: Int, metrics: PartitionMetrics, dataArrived: AsyncSignal, events: EventEmitter
+        topicPartition: TopicPartition, log: PartitionLog, role: PartitionRole, localBrokerId: Int32,
+        minInsyncReplicas: Int, metrics: PartitionMetrics, events: EventEmitter
     ) {
-        self.dataArrived = dataArrived
         self.events = events
         self.topicPartition = topicPartition
         self.log = log
         self.localBrokerId = localBrokerId
         self.minInsyncReplicas = minInsyncReplicas
         self.metrics = metrics
-        self.replicaState = Mutex(state)
+        self.core = Mutex(Core(role: role))
         publishGauges()
     }
 
-    var isLeader: Bool { replicaState.withLock { $0.leader == localBrokerId } }
-    var leaderEpoch: Int32 { replicaState.withLock { $0.leaderEpoch } }
-    var isr: [Int32] { replicaState.withLock { $0.isr } }
-    var replicas: [Int32] { replicaState.withLock { $0.replicas } }
-    var leader: Int32 { replicaState.withLock { $0.leader } }
+    // MARK: role
+
+    /// The current role (a copy).
+    var role: PartitionRole { core.withLock { $0.role } }
+    var isLeader: Bool { core.withLock { if case .leader = $0.role { true } else { false } } }
+    var leaderEpoch: Int32 { core.withLock { $0.role.leaderEpoch } }
+    var leader: Int32 { core.withLock { $0.role.leader(localBrokerId: localBrokerId) } }
+    /// The ISR as the leader keeps it; empty unless leader.
+    var isr: [Int32] { core.withLock { if case .leader(let state) = $0.role { state.isr } else { [] } } }
+    /// The assigned replicas as the leader keeps them; empty unless leader.
+    var replicas: [Int32] { core.withLock { if case .leader(let state) = $0.role { state.replicas } else { [] } } }
+
+    /// Becomes (or stays) leader at `leaderEpoch` with `replicas` and `isr`. An older epoch is refused.
+    /// The same epoch is an update of the assignment and ISR (Kafka's KRaft `Partition.makeLeader`: a
+    /// partition-epoch bump): follower progress is kept when already leading, reset otherwise; a newer
+    /// epoch resets it (LEO unknown, in-sync followers caught up now). Returns whether leadership is new.
+    @discardableResult
+    func makeLeader(leaderEpoch: Int32, replicas: [Int32], isr: [Int32], nowMs: Int64)
+        throws(StaleLeaderEpochError) -> Bool
+    {
+        let isNew = try transition("makeLeader", to: leaderEpoch) { role in
+            if case .leader(var state) = role, state.leaderEpoch == leaderEpoch {
+                state.replicas = replicas
+                state.isr = isr
+                role = .leader(state)
+                return false
+            }
+            role = .leader(LeaderState(
+                leaderEpoch: leaderEpoch, replicas: replicas, isr: isr, localBrokerId: localBrokerId, nowMs: nowMs))
+            return true
+        }
+        maybeIncrementHighWatermark()
+        return isNew
+    }
+
+    /// Becomes (or stays) follower of `leaderId` at `leaderEpoch`. An older epoch is refused; the same epoch
+    /// records the leader it names (Kafka's `makeFollower` likewise applies an equal epoch without resetting
+    /// anything). Returns whether the role or leader changed. Once it returns, no leader append succeeds.
+    @discardableResult
+    func makeFollower(leaderId: Int32, leaderEpoch: Int32) throws(StaleLeaderEpochError) -> Bool {
+        let changed = try transition("makeFollower", to: leaderEpoch) { role in
+            if case .follower(let current, let epoch) = role, current == leaderId, epoch == leaderEpoch { return false }
+            role = .follower(leaderId: leaderId, leaderEpoch: leaderEpoch)
+            return true
+        }
+        publishGauges()
+        return changed
+    }
+
+    /// Has no leader at `leaderEpoch` (the metadata says leader -1). An older epoch is refused.
+    @discardableResult
+    func makeOffline(leaderEpoch: Int32) throws(StaleLeaderEpochError) -> Bool {
+        let changed = try transition("makeOffline", to: leaderEpoch) { role in
+            if case .offline(let epoch) = role, epoch == leaderEpoch { return false }
+            role = .offline(leaderEpoch: leaderEpoch)
+            return true
+        }
+        publishGauges()
+        return changed
+    }
+
+    /// Applies the metadata's `state` for this partition: the transition its leader names.
+    @discardableResult
+    func apply(_ state: PartitionState, nowMs: Int64) throws(StaleLeaderEpochError) -> Bool {
+        switch state.leader {
+        case localBrokerId:
+            try makeLeader(leaderEpoch: state.leaderEpoch, replicas: state.replicas, isr: state.isr, nowMs: nowMs)
+        case -1: try makeOffline(leaderEpoch: state.leaderEpoch)
+        default: try makeFollower(leaderId: state.leader, leaderEpoch: state.leaderEpoch)
+        }
+    }
+
+    private func transition(
+        _ name: String, to leaderEpoch: Int32, _ change: (inout PartitionRole) -> Bool
+    ) throws(StaleLeaderEpochError) -> Bool {
+        try core.withLock { (core) throws(StaleLeaderEpochError) in
+            let current = core.role.leaderEpoch
+            guard leaderEpoch >= current else {
+                throw StaleLeaderEpochError(
+                    topicPartition: topicPartition.description, transition: name, currentEpoch: current,
+                    requestedEpoch: leaderEpoch)
+            }
+            return change(&core.role)
+        }
+    }
+
+    // MARK: leader append
 
     /// Appends batches as received (validated, stamped in place) if this broker leads the partition;
     /// idempotent producers' batches are checked first (duplicates answered, gaps and fenced epochs refused).
     ///
     /// acks=all with ISR smaller than `min.insync.replicas` is refused before the append
     /// (NOT_ENOUGH_REPLICAS), as Kafka does.
-    func appendAsLeader(
-        _ batches: inout ByteBuffer, acks: Int16, nowMs: Int64
-    ) throws(SluiceError) -> LeaderAppendResult {
-        let (leaderEpoch, isrSize) = try replicaState.withLock { state throws(SluiceError) -> (Int32, Int) in
-            guard state.leader == localBrokerId else {
-                throw SluiceError(.notLeaderOrFollower, "broker \(localBrokerId) is not the leader of \(topicPartition)")
-            }
-            return (state.leaderEpoch, state.isr.count)
-        }
-        if acks == -1, isrSize < minInsyncReplicas {
-            throw SluiceError(
-                .notEnoughReplicas,
-                "\(topicPartition) has \(isrSize) in-sync replicas, min.insync.replicas is \(minInsyncReplicas)")
-        }
+    func appendAsLeader(_ batches: inout ByteBuffer, acks: Int16, nowMs: Int64) throws(SluiceError) -> AppendResult {
+        // CRC and framing: pure, outside any lock.
         let validated: ValidatedBatches
         do { validated = try log.validateForAppend(batches) } catch {
             throw SluiceError(error.errorCode, "\(topicPartition): \(error)")
         }
-        let result = try appendValidated(&batches, validated: validated, leaderEpoch: leaderEpoch, nowMs: nowMs)
-        maybeIncrementHighWatermark()
-        return result
+        let outcome = core.withLock { core in
+            appendLocked(&batches, validated: validated, acks: acks, nowMs: nowMs, &core)
+        }
+        switch outcome {
+        case .success(let (result, highWatermarkMoved)):
+            if case .duplicate(_, _, let count) = result {
+                for _ in 0..<count { metrics.producerCounters.recordDuplicateBatch() }
+            } else {
+                logEndOffsetSignal.signal()
+            }
+            if highWatermarkMoved { highWatermarkSignal.signal() }
+            publishGauges()
+            return result
+        case .failure(let failure):
+            throw failure.error(topicPartition, events: events, metrics: metrics)
+        }
     }
 
-    /// Recomputes HW from the ISR's log end offsets; signals waiters when it moved.
+    /// The leader append proper, under `core`: role, min ISR, the idempotence decision, the write (unless every
+    /// batch is a duplicate), the producers' new state and the HW — one atomic step per partition. A roll or
+    /// flush failing after the write leaves the batches in the log (the LEO moved): they are recorded anyway,
+    /// so a retry is still recognised. Batches without a producer id pass straight through.
+    private func appendLocked(
+        _ batches: inout ByteBuffer, validated: ValidatedBatches, acks: Int16, nowMs: Int64, _ core: inout Core
+    ) -> Result<(AppendResult, highWatermarkMoved: Bool), AppendFailure> {
+        guard case .leader(let leader) = core.role else {
+            return .failure(.notLeader(localBrokerId, core.role.leader(localBrokerId: localBrokerId)))
+        }
+        if acks == -1, leader.isr.count < minInsyncReplicas {
+            return .failure(.notEnoughReplicas(isrSize: leader.isr.count, minInsyncReplicas: minInsyncReplicas))
+        }
+        if validated.producerBatchCount > 0 {
+            let check = batches.withUnsafeReadableBytes { core.producers.check($0, batchCount: validated.batchCount) }
+            switch check {
+            case .refused(let error): return .failure(.refused(error))
+            case .duplicate(let firstOffset, let lastOffset, let count):
+                return .success((.duplicate(firstOffset: firstOffset, lastOffset: lastOffset, batchCount: count), false))
+            case .append: break
+            }
+        }
+        let logEndBefore = log.logEndOffset
+        let result: Result<AppendInfo, AppendError>
+        do {
+            result = .success(
+                try log.appendAsLeader(&batches, validated: validated, leaderEpoch: leader.leaderEpoch, nowMs: nowMs))
+        } catch {
+            result = .failure(error)
+        }
+        let written = log.logEndOffset > logEndBefore
+        assert(written || (try? result.get()) == nil, "a successful append moves the log end offset")
+        if written, validated.producerBatchCount > 0 {
+            batches.withUnsafeReadableBytes {
+                core.producers.recordAppended($0, batchCount: validated.batchCount, timestampMs: nowMs)
+            }
+        }
+        let moved = written && advanceHighWatermark(leader)
+        switch result {
+        case .success(let info): return .success((.appended(info), moved))
+        case .failure(let error): return .failure(.log(error))
+        }
+    }
+
+    /// Raises the HW to the leader's candidate; true when it moved. The caller holds `core`.
+    private func advanceHighWatermark(_ leader: LeaderState) -> Bool {
+        let candidate = leader.highWatermarkCandidate(leaderLogEndOffset: log.logEndOffset, localBrokerId: localBrokerId)
+        return candidate > log.highWatermark && log.updateHighWatermark(candidate)
+    }
+
+    /// Recomputes HW from the ISR's log end offsets when leading; signals waiters when it moved.
     func maybeIncrementHighWatermark() {
-        let logEndOffset = log.logEndOffset
-        let candidate = replicaState.withLock {
-            $0.highWatermarkCandidate(leaderLogEndOffset: logEndOffset, localBrokerId: localBrokerId)
+        let moved = core.withLock { core in
+            if case .leader(let leader) = core.role { advanceHighWatermark(leader) } else { false }
         }
-        if candidate > log.highWatermark {
-            _ = log.updateHighWatermark(candidate)
-            highWatermarkAdvanced.signal()
-            dataArrived.signal()
-        }
+        if moved { highWatermarkSignal.signal() }
         publishGauges()
     }
 
@@ -96,31 +258,262 @@ public final class Partition: Sendable {
     func awaitHighWatermark(atLeast offset: Int64, timeout: Duration) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while true {
-            let observed = highWatermarkAdvanced.generation
-            if log.highWatermark >= offset { return true }
+        while log.highWatermark < offset {
             let now = clock.now
             guard now < deadline, !Task.isCancelled else { return false }
-            await highWatermarkAdvanced.wait(after: observed, timeout: now.duration(to: deadline))
+            let waker = Waker()
+            highWatermarkSignal.register(waker)
+            if log.highWatermark < offset { _ = await waker.wait(timeout: now.duration(to: deadline)) }
+            highWatermarkSignal.unregister(waker)
+        }
+        return true
+    }
+
+    // MARK: reads and offsets (the log stays private)
+
+    /// The first offset still in the log.
+    var logStartOffset: Int64 { log.logStartOffset }
+    /// The offset the next appended record gets (LEO).
+    var logEndOffset: Int64 { log.logEndOffset }
+    /// Offsets below it are committed; consumers read only below it.
+    var highWatermark: Int64 { log.highWatermark }
+    /// Offsets below it are on stable storage.
+    var recoveryPoint: Int64 { log.recoveryPoint }
+    /// Bytes of batches in all segments.
+    var sizeBytes: Int64 { log.sizeBytes }
+    /// Segments on disk, the active one included.
+    var segmentCount: Int { log.segmentCount }
+    /// The partition directory.
+    var directory: String { log.directory }
+
+    /// Whole stored batches from `offset`, below `maxOffset`, within `maxBytes` (see `PartitionLog.read`).
+    func read(from offset: Int64, maxBytes: Int, maxOffset: Int64) throws(ReadError) -> ByteBuffer {
+        try log.read(from: offset, maxBytes: maxBytes, maxOffset: maxOffset)
+    }
+
+    /// ListOffsets by time (see `PartitionLog.offsetForTimestamp`).
+    func offsetForTimestamp(_ timestampMs: Int64) -> (offset: Int64, timestamp: Int64)? {
+        log.offsetForTimestamp(timestampMs)
+    }
+
+    /// OffsetForLeaderEpoch: the end offset of `epoch` in this log; `(-1, -1)` when unknown.
+    func endOffset(forLeaderEpoch epoch: Int32) -> (leaderEpoch: Int32, endOffset: Int64) {
+        log.endOffset(forLeaderEpoch: epoch)
+    }
+
+    // MARK: maintenance and close
+
+    /// Retention, a flush when due, the HW checkpoint and producer snapshot/expiry: the maintenance pass.
+    /// Returns the number of producers expired.
+    func maintain(retention: Bool, nowMs: Int64, producerIdExpirationMs: Int64) throws(StorageError) -> Int {
+        if retention { _ = try log.applyRetention(nowMs: nowMs) }
+        let flushed = try log.flushIfDue(nowMs: nowMs)
+        try log.checkpointHighWatermark()
+        try snapshotProducerState(force: false, flushed: flushed)
+        return expireProducers(nowMs: nowMs, expirationMs: producerIdExpirationMs)
+    }
+
+    /// Flushes, checkpoints and closes the log (clean shutdown); further appends and reads fail.
+    func close() throws(StorageError) {
+        try log.close()
+    }
+
+    /// fsyncs everything unflushed and advances the recovery point.
+    func flush() throws(StorageError) {
+        try log.flush()
+    }
+
+    // MARK: producer state and snapshots
+
+    /// The producers' entries (a copy; O(1), copy on write).
+    var producerEntries: [Int64: ProducerStateEntry] { core.withLock { $0.producers.entries } }
+
+    /// Offsets of the producer snapshots on disk, ascending.
+    func producerSnapshotOffsets() throws(StorageError) -> [Int64] { try log.producerSnapshotOffsets() }
+
+    /// Loads the producer state at open (after log recovery): drops snapshots beyond the log end offset
+    /// (recovery may have cut the log below them), starts from the newest readable snapshot at or below it,
+    /// and replays batch headers from its offset (the log start without one) to the log end offset.
+    func loadProducerState() throws(StorageError) -> ProducerStateLoad {
+        try producerSnapshots.withLock { (newest) throws(StorageError) in try reloadProducerState(&newest) }
+    }
+
+    /// Writes a snapshot of the producer state at the log end offset unless the newest snapshot is already
+    /// there, then prunes old ones. Called on close; `force == false` (the maintenance pass) writes only when
+    /// the log `flushed` or rolled since the newest snapshot (Kafka snapshots on roll).
+    @discardableResult
+    func snapshotProducerState(force: Bool, flushed: Bool = false) throws(StorageError) -> Bool {
+        try producerSnapshots.withLock { (newest) throws(StorageError) in
+            // A first segment starting at 0 is no roll; any later base above the newest snapshot is one.
+            let rolled = log.activeSegmentBaseOffset > max(newest, 0)
+            guard force || flushed || rolled else { return false }
+            // LEO read under `core` matches the entries exactly (appends hold it).
+            let (entries, logEndOffset) = core.withLock { ($0.producers.entries, log.logEndOffset) }
+            guard logEndOffset != newest else { return false }
+            try log.writeProducerSnapshot(ProducerStateSnapshot.encode(entries), offset: logEndOffset)
+            newest = logEndOffset
+            let offsets = try log.producerSnapshotOffsets()
+            for offset in offsets.dropLast(Self.producerSnapshotsRetained) {
+                try log.deleteProducerSnapshot(offset: offset)
+            }
+            return true
         }
     }
 
-    /// Updates this partition's gauges from the log and replica state.
+    /// Forgets producers idle for `producer.id.expiration.ms`; returns how many.
+    @discardableResult
+    func expireProducers(nowMs: Int64, expirationMs: Int64) -> Int {
+        core.withLock { $0.producers.removeExpired(nowMs: nowMs, expirationMs: expirationMs) }
+    }
+
+    // MARK: follower hooks (the replica fetcher calls these instead of the log's own methods)
+
+    /// Appends batches fetched from the leader and records their producers, so this replica deduplicates
+    /// retries if it becomes leader (Kafka keeps producer state on followers too).
+    func followerAppend(_ batches: ByteBuffer) throws(AppendError) -> AppendInfo {
+        let info = try core.withLock { (core) throws(AppendError) in
+            let info = try log.appendAsFollower(batches)
+            batches.withUnsafeReadableBytes { bytes in
+                var position = 0
+                while let header = RecordBatchHeader(parsing: UnsafeRawBufferPointer(rebasing: bytes[position...])) {
+                    core.producers.replay(header)
+                    position += header.totalSize
+                }
+                assert(position == bytes.count, "replayed batches cover the appended buffer")
+            }
+            return info
+        }
+        logEndOffsetSignal.signal()
+        return info
+    }
+
+    /// Truncates the log to `offset` and rebuilds the producer state for what is left.
+    @discardableResult
+    func followerTruncate(to offset: Int64) throws(StorageError) -> Int64 {
+        try producerSnapshots.withLock { (newest) throws(StorageError) in
+            let dropped = try log.truncate(to: offset)
+            _ = try reloadProducerState(&newest)
+            return dropped
+        }
+    }
+
+    /// Empties the log to restart at `offset`; the producer state and its snapshots go too (Kafka's
+    /// `truncateFullyAndStartAt`).
+    @discardableResult
+    func followerTruncateFully(startingAt offset: Int64) throws(StorageError) -> Int64 {
+        try producerSnapshots.withLock { (newest) throws(StorageError) in
+            let dropped = try log.truncateFully(startingAt: offset)
+            for snapshot in try log.producerSnapshotOffsets() { try log.deleteProducerSnapshot(offset: snapshot) }
+            core.withLock { $0.producers = ProducerStateManager() }
+            newest = -1
+            return dropped
+        }
+    }
+
+    /// The load itself; the caller holds the snapshot lock (`newest`). `core` is held across the replay so
+    /// no append interleaves with the rebuild.
+    private func reloadProducerState(_ newest: inout Int64) throws(StorageError) -> ProducerStateLoad {
+        try core.withLock { (core) throws(StorageError) in
+            let logEndOffset = log.logEndOffset
+            var load = ProducerStateLoad(
+                snapshotOffset: nil, batchesReplayed: 0, producerCount: 0, snapshotsBeyondLogEnd: 0,
+                snapshotsUnreadable: 0)
+            var candidates: [Int64] = []
+            for offset in try log.producerSnapshotOffsets() {
+                guard offset <= logEndOffset else {
+                    try log.deleteProducerSnapshot(offset: offset)
+                    load.snapshotsBeyondLogEnd += 1
+                    continue
+                }
+                candidates.append(offset)
+            }
+            var entries: [Int64: ProducerStateEntry] = [:]
+            for offset in candidates.reversed() where load.snapshotOffset == nil {
+                if let bytes = try log.readProducerSnapshot(offset: offset),
+                    let decoded = ProducerStateSnapshot.decode(bytes)
+                {
+                    entries = decoded
+                    load.snapshotOffset = offset
+                } else {
+                    try log.deleteProducerSnapshot(offset: offset)
+                    load.snapshotsUnreadable += 1
+                }
+            }
+            var rebuilt = ProducerStateManager(entries: entries)
+            load.batchesReplayed = try log.forEachBatchHeader(from: load.snapshotOffset ?? 0) { rebuilt.replay($0) }
+            load.producerCount = rebuilt.entries.count
+            core.producers = rebuilt
+            newest = load.snapshotOffset ?? -1
+            return load
+        }
+    }
+
+    // MARK: gauges and description
+
+    /// Updates this partition's gauges from the log and role.
     func publishGauges() {
-        let state = replicaState.withLock { $0 }
+        let role = core.withLock { $0.role }
+        var isrSize = 0
+        var replicaCount = 0
+        if case .leader(let state) = role {
+            isrSize = state.isr.count
+            replicaCount = state.replicas.count
+        }
         metrics.update(
             logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset,
-            sizeBytes: log.sizeBytes, leaderEpoch: state.leaderEpoch,
-            isrSize: state.leader == localBrokerId ? state.isr.count : 0,
-            replicas: state.leader == localBrokerId ? state.replicas.count : 0)
+            sizeBytes: log.sizeBytes, leaderEpoch: role.leaderEpoch, isrSize: isrSize, replicas: replicaCount)
     }
 
     /// The description `topics describe` shows.
     func describe() -> PartitionDescription {
-        let state = replicaState.withLock { $0 }
+        let role = core.withLock { $0.role }
+        var replicas: [Int32] = []
+        var isr: [Int32] = []
+        if case .leader(let state) = role {
+            replicas = state.replicas
+            isr = state.isr
+        }
         return PartitionDescription(
-            partition: topicPartition.partition, leader: state.leader, leaderEpoch: state.leaderEpoch,
-            replicas: state.replicas, isr: state.isr, logStartOffset: log.logStartOffset,
+            partition: topicPartition.partition, leader: role.leader(localBrokerId: localBrokerId),
+            leaderEpoch: role.leaderEpoch, replicas: replicas, isr: isr, logStartOffset: log.logStartOffset,
             logEndOffset: log.logEndOffset, highWatermark: log.highWatermark, sizeBytes: log.sizeBytes)
+    }
+}
+
+/// Why a leader append wrote nothing (or, for `.log` after a roll or flush, could not make its bytes durable).
+private enum AppendFailure: Error {
+    case notLeader(_ localBrokerId: Int32, _ leader: Int32)
+    case notEnoughReplicas(isrSize: Int, minInsyncReplicas: Int)
+    /// The producer-state check refused it.
+    case refused(ProducerStateError)
+    case log(AppendError)
+
+    /// The error the producer gets; counts and reports refusals (`sluice_broker_out_of_order_sequence_total`,
+    /// `producer_fenced`).
+    func error(_ topicPartition: TopicPartition, events: EventEmitter, metrics: PartitionMetrics) -> SluiceError {
+        switch self {
+        case .notLeader(let localBrokerId, let leader):
+            return SluiceError(
+                .notLeaderOrFollower,
+                "broker \(localBrokerId) is not the leader of \(topicPartition) (leader: \(leader))")
+        case .notEnoughReplicas(let isrSize, let minInsyncReplicas):
+            return SluiceError(
+                .notEnoughReplicas,
+                "\(topicPartition) has \(isrSize) in-sync replicas, min.insync.replicas is \(minInsyncReplicas)")
+        case .refused(let refusal):
+            switch refusal {
+            case .outOfOrderSequence:
+                metrics.producerCounters.recordOutOfOrderSequence()
+            case .fencedEpoch(let producerId, let producerEpoch, _):
+                events.producerFenced(
+                    producerId: producerId, producerEpoch: producerEpoch, topic: topicPartition.topic,
+                    partition: topicPartition.partition)
+            case .negativeEpoch:
+                break
+            }
+            return SluiceError(refusal.errorCode, "\(topicPartition): \(refusal)")
+        case .log(let error):
+            return SluiceError(error.errorCode, "\(topicPartition): \(error)")
+        }
     }
 }

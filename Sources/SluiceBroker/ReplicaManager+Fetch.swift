@@ -6,21 +6,48 @@ import SluiceWire
 extension ReplicaManager {
     /// Handles a Fetch: whole stored batches from each requested offset, up to HW for consumers and
     /// up to LEO for followers (`replicaId >= 0`), within the byte limits. When less than `minBytes`
-    /// is available it waits (up to `maxWaitMs`) for any HW to advance, then reads again.
+    /// is available it waits (up to `maxWaitMs`) for one of the requested partitions to move — its HW for
+    /// a consumer, its LEO for a follower — then reads again. Appends to other partitions do not wake it.
     public func fetch(_ request: FetchRequest) async -> FetchResponse {
         let started = ContinuousClock.now
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(Int64(max(0, request.maxWaitMs))))
+        // Registered only once a read came up short; the read after registering closes the race with an append.
+        var armed: (waker: Waker, signals: [PartitionSignal])?
         while true {
-            let observed = dataArrived.generation
             let (response, bytes, failed) = readOnce(request)
             let now = clock.now
             if bytes >= Int(request.minBytes) || failed || now >= deadline || Task.isCancelled {
+                if let armed { for signal in armed.signals { signal.unregister(armed.waker) } }
                 recordFetch(response, follower: request.replicaId >= 0, latency: started.duration(to: .now))
                 return response
             }
-            await dataArrived.wait(after: observed, timeout: now.duration(to: deadline))
+            if let (waker, signals) = armed {
+                if await waker.wait(timeout: now.duration(to: deadline)) { fetchWakeups.add(1, ordering: .relaxed) }
+                for signal in signals { signal.unregister(waker) }
+                armed = nil
+            } else {
+                armed = arm(request)
+            }
         }
+    }
+
+    /// A waker registered on the signal of each requested partition hosted here (LEO for followers, HW for
+    /// consumers).
+    private func arm(_ request: FetchRequest) -> (waker: Waker, signals: [PartitionSignal]) {
+        let waker = Waker()
+        var signals: [PartitionSignal] = []
+        for topic in request.topics {
+            for wanted in topic.partitions {
+                guard let hosted = partition(TopicPartition(topic: topic.name, partition: wanted.partition)) else {
+                    continue
+                }
+                let signal = request.replicaId >= 0 ? hosted.logEndOffsetSignal : hosted.highWatermarkSignal
+                signal.register(waker)
+                signals.append(signal)
+            }
+        }
+        return (waker, signals)
     }
 
     /// One pass over the requested partitions; returns the response, its record bytes and whether any partition failed.
@@ -48,7 +75,7 @@ extension ReplicaManager {
         guard let hosted = partition(topicPartition) else {
             return FetchPartitionResponse(partition: wanted.partition, errorCode: .unknownTopicOrPartition)
         }
-        let log = hosted.log
+        let log = hosted
         if wanted.currentLeaderEpoch >= 0, wanted.currentLeaderEpoch != hosted.leaderEpoch {
             let code: ErrorCode = wanted.currentLeaderEpoch < hosted.leaderEpoch ? .fencedLeaderEpoch : .unknownLeaderEpoch
             return FetchPartitionResponse(partition: wanted.partition, errorCode: code)
@@ -91,7 +118,7 @@ extension ReplicaManager {
     }
 
     private static func listOffset(_ hosted: Partition, timestamp: Int64) -> ListOffsetsPartitionResponse {
-        let log = hosted.log
+        let log = hosted
         let number = hosted.topicPartition.partition
         switch timestamp {
         case ListOffsetsPartition.earliestTimestamp:

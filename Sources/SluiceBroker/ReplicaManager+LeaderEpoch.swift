@@ -10,7 +10,7 @@ extension ReplicaManager {
                     return OffsetForLeaderEpochPartitionResponse(
                         partition: wanted.partition, errorCode: .unknownTopicOrPartition, leaderEpoch: -1, endOffset: -1)
                 }
-                let (epoch, endOffset) = hosted.log.endOffset(forLeaderEpoch: wanted.leaderEpoch)
+                let (epoch, endOffset) = hosted.endOffset(forLeaderEpoch: wanted.leaderEpoch)
                 return OffsetForLeaderEpochPartitionResponse(
                     partition: wanted.partition, leaderEpoch: epoch, endOffset: endOffset)
             })

@@ -64,7 +64,7 @@ extension ReplicaManager {
             // A duplicate answers its original offset with no error, and acks=all waits for it like the original.
             let response = ProducePartitionResponse(
                 partition: topicPartition.partition, baseOffset: result.firstOffset, logAppendTimeMs: -1,
-                logStartOffset: hosted.log.logStartOffset)
+                logStartOffset: hosted.logStartOffset)
             return (response, (result.lastOffset + 1, hosted))
         } catch {
             if error.code == .notEnoughReplicas { hosted.metrics.counters.recordNotEnoughReplicas() }
@@ -78,7 +78,7 @@ extension ReplicaManager {
     /// REQUEST_TIMED_OUT (the records are in the leader's log, but not known to be replicated).
     private func awaitReplication(_ response: inout ProduceResponse, waits: [ReplicationWait], timeout: Duration) async {
         guard !waits.isEmpty else { return }
-        let alreadyReplicated = waits.allSatisfy { $0.hosted.log.highWatermark >= $0.target }
+        let alreadyReplicated = waits.allSatisfy { $0.hosted.highWatermark >= $0.target }
         if alreadyReplicated { return }
         metrics.setProducePurgatorySize(purgatorySize.add(1, ordering: .relaxed).newValue)
         defer { metrics.setProducePurgatorySize(purgatorySize.subtract(1, ordering: .relaxed).newValue) }

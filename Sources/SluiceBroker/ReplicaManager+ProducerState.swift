@@ -24,18 +24,13 @@ extension ReplicaManager {
         logger.debug("producer state loaded", metadata: metadata)
     }
 
-    /// The maintenance pass's producer work for one partition: a snapshot when the log rolled or flushed since
-    /// the last one, and expiry of producers idle for `producer.id.expiration.ms`.
-    func maintainProducerState(_ partition: Partition, flushed: Bool, nowMs: Int64) throws(StorageError) {
-        try partition.snapshotProducerState(force: false, flushed: flushed)
-        let expired = partition.expireProducers(nowMs: nowMs, expirationMs: producerIdExpirationMs)
-        if expired > 0 {
-            logger.info(
-                "expired \(expired) idle producer id(s)",
-                metadata: [
-                    "sluice.topic": "\(partition.topicPartition.topic)",
-                    "sluice.partition": "\(partition.topicPartition.partition)",
-                ])
-        }
+    /// Logs producers the maintenance pass expired (`producer.id.expiration.ms`).
+    func logExpiredProducers(_ expired: Int, _ partition: Partition) {
+        logger.info(
+            "expired \(expired) idle producer id(s)",
+            metadata: [
+                "sluice.topic": "\(partition.topicPartition.topic)",
+                "sluice.partition": "\(partition.topicPartition.partition)",
+            ])
     }
 }

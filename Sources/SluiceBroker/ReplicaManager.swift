@@ -25,8 +25,8 @@ public final class ReplicaManager: Sendable {
     /// `producer.id.expiration.ms`: an idempotent producer idle this long is forgotten by the maintenance pass.
     let producerIdExpirationMs: Int64
     private let partitions = Mutex<[TopicPartition: Partition]>([:])
-    /// Signalled when any partition's HW advances: wakes long-polling fetches.
-    let dataArrived = AsyncSignal()
+    /// Fetch long-polls woken by a partition's signal (not by their timeout); tests observe it.
+    let fetchWakeups = Atomic<Int>(0)
     /// acks=all requests parked until HW passes their batches (`sluice_broker_produce_purgatory_size`).
     let purgatorySize = Atomic<Int>(0)
 
@@ -103,13 +103,11 @@ public final class ReplicaManager: Sendable {
             let topicPartition = TopicPartition(topic: topic.name, partition: state.partition)
             if partition(topicPartition) != nil { continue }
             let log = try openLog(topicPartition, config: topicConfig.logConfig(base: baseLogConfig))
-            let replicaState = ReplicaState(
-                leader: state.leader, leaderEpoch: state.leaderEpoch, replicas: state.replicas, isr: state.isr)
             let hosted = Partition(
-                topicPartition: topicPartition, log: log, state: replicaState, localBrokerId: brokerId,
+                topicPartition: topicPartition, log: log,
+                role: PartitionRole.initial(state, localBrokerId: brokerId, nowMs: clock()), localBrokerId: brokerId,
                 minInsyncReplicas: topicConfig.minInsyncReplicas(base: defaultMinInsyncReplicas),
-                metrics: PartitionMetrics(metrics: metrics, topicPartition: topicPartition),
-                dataArrived: dataArrived, events: events)
+                metrics: PartitionMetrics(metrics: metrics, topicPartition: topicPartition), events: events)
             try loadProducerState(hosted)
             hosted.maybeIncrementHighWatermark()
             partitions.withLock { $0[topicPartition] = hosted }
@@ -163,6 +161,43 @@ public final class ReplicaManager: Sendable {
             logger: logger)
     }
 
+    // MARK: role transitions (the controller's decisions, applied by the metadata watch)
+
+    /// Applies the metadata's `state` to the hosted partition `topicPartition`: leader when it names this
+    /// broker, offline when it names none, else follower. Returns whether the role changed; nil when the
+    /// partition is not hosted here.
+    /// - Throws: ``StaleLeaderEpochError`` when `state.leaderEpoch` is older than the partition's.
+    @discardableResult
+    public func applyPartitionState(_ topicPartition: TopicPartition, _ state: PartitionState) throws(
+        StaleLeaderEpochError
+    ) -> Bool? {
+        guard let hosted = partition(topicPartition) else { return nil }
+        defer { publishBrokerGauges() }
+        return try hosted.apply(state, nowMs: clock())
+    }
+
+    /// Makes this broker the leader of `topicPartition` at `leaderEpoch` (see `Partition.makeLeader`);
+    /// nil when not hosted here.
+    @discardableResult
+    public func makeLeader(_ topicPartition: TopicPartition, leaderEpoch: Int32, replicas: [Int32], isr: [Int32])
+        throws(StaleLeaderEpochError) -> Bool?
+    {
+        guard let hosted = partition(topicPartition) else { return nil }
+        defer { publishBrokerGauges() }
+        return try hosted.makeLeader(leaderEpoch: leaderEpoch, replicas: replicas, isr: isr, nowMs: clock())
+    }
+
+    /// Makes this broker a follower of `leaderId` for `topicPartition` at `leaderEpoch` (see
+    /// `Partition.makeFollower`); once it returns no produce is appended here. nil when not hosted here.
+    @discardableResult
+    public func makeFollower(_ topicPartition: TopicPartition, leaderId: Int32, leaderEpoch: Int32)
+        throws(StaleLeaderEpochError) -> Bool?
+    {
+        guard let hosted = partition(topicPartition) else { return nil }
+        defer { publishBrokerGauges() }
+        return try hosted.makeFollower(leaderId: leaderId, leaderEpoch: leaderEpoch)
+    }
+
     /// Stops hosting `topic`: closes its logs and deletes their directories, in whichever `log.dirs` entry
     /// holds each (renamed to `<name>.<id>-delete` first, so a crash part-way leaves no half partition).
     public func remove(topic: String) {
@@ -172,9 +207,9 @@ public final class ReplicaManager: Sendable {
             return matching
         }
         for partition in removed {
-            try? partition.log.close()
+            try? partition.close()
             partition.metrics.remove()
-            deleteDirectory(partition.log.directory)
+            deleteDirectory(partition.directory)
             logDirectories.forget(partition.topicPartition.description)
         }
         publishBrokerGauges()
@@ -213,10 +248,9 @@ public final class ReplicaManager: Sendable {
         let now = clock()
         for partition in partitions.withLock({ Array($0.values) }) {
             do {
-                if retention { _ = try partition.log.applyRetention(nowMs: now) }
-                let flushed = try partition.log.flushIfDue(nowMs: now)
-                try partition.log.checkpointHighWatermark()
-                try maintainProducerState(partition, flushed: flushed, nowMs: now)
+                let expired = try partition.maintain(
+                    retention: retention, nowMs: now, producerIdExpirationMs: producerIdExpirationMs)
+                if expired > 0 { logExpiredProducers(expired, partition) }
             } catch {
                 logger.error("maintenance of \(partition.topicPartition) failed: \(error)",
                              metadata: ["sluice.topic": "\(partition.topicPartition.topic)"])
@@ -237,7 +271,7 @@ public final class ReplicaManager: Sendable {
             do { try partition.snapshotProducerState(force: true) } catch {
                 logger.error("producer snapshot of \(partition.topicPartition) failed: \(error)")
             }
-            do { try partition.log.close() } catch {
+            do { try partition.close() } catch {
                 logger.error("closing \(partition.topicPartition) failed: \(error)")
             }
         }

@@ -17,20 +17,21 @@ import Testing
             directory: "\(directory)/orders-0", topic: "orders", partition: 0, config: config, logger: quietLogger)
         return Partition(
             topicPartition: topicPartition, log: log,
-            state: ReplicaState(leader: 1, leaderEpoch: 0, replicas: [1], isr: [1]), localBrokerId: 1,
-            minInsyncReplicas: 1, metrics: PartitionMetrics(metrics: BrokerMetrics(version: "test"), topicPartition: topicPartition),
-            dataArrived: AsyncSignal(), events: EventEmitter(sink: EventRecorder().sink))
+            role: .leader(LeaderState(leaderEpoch: 0, replicas: [1], isr: [1], localBrokerId: 1, nowMs: Self.nowMs)),
+            localBrokerId: 1, minInsyncReplicas: 1,
+            metrics: PartitionMetrics(metrics: BrokerMetrics(version: "test"), topicPartition: topicPartition),
+            events: EventEmitter(sink: EventRecorder().sink))
     }
 
     @discardableResult
-    private func append(_ partition: Partition, _ batch: ByteBuffer) throws -> LeaderAppendResult {
+    private func append(_ partition: Partition, _ batch: ByteBuffer) throws -> Partition.AppendResult {
         var batch = batch
         return try partition.appendAsLeader(&batch, acks: 1, nowMs: Self.nowMs)
     }
 
     /// Epochs and batches per producer (timestamps differ between leader appends and replays by design).
     private func batches(_ partition: Partition) -> [Int64: [ProducerBatchMetadata]] {
-        partition.producerState.withLock { $0.entries.mapValues(\.batches) }
+        partition.producerEntries.mapValues(\.batches)
     }
 
     private func snapshotPath(_ directory: String, _ offset: Int64) -> String {
@@ -50,7 +51,7 @@ import Testing
             try append(first, idempotentBatch(sequence: 10))
             try append(first, idempotentBatch(producerId: 7, epoch: 2, sequence: 0, count: 3))
             let before = batches(first)
-            try first.log.close()
+            try first.close()
 
             let second = try makePartition(directory)
             let load = try second.loadProducerState()
@@ -60,7 +61,7 @@ import Testing
             #expect(batches(second) == before)
             #expect(try append(second, idempotentBatch(sequence: 4, count: 2)) == .duplicate(firstOffset: 4, lastOffset: 5, batchCount: 1))
             #expect(try append(second, idempotentBatch(producerId: 7, epoch: 2, sequence: 0, count: 3)) == .duplicate(firstOffset: 12, lastOffset: 14, batchCount: 1))
-            #expect(second.log.logEndOffset == 15)
+            #expect(second.logEndOffset == 15)
             #expect(try append(second, idempotentBatch(sequence: 11)).firstOffset == 15)
         }
     }
@@ -72,7 +73,7 @@ import Testing
             for index in 0..<3 { try append(first, idempotentBatch(sequence: Int32(index))) }
             let firstBatchBytes = idempotentBatch(sequence: 0).readableBytes
             try first.snapshotProducerState(force: true)
-            try first.log.close()
+            try first.close()
             // A crash that tore the last two batches: the recovery cuts the log to offset 1.
             try FileManager.default.removeItem(atPath: "\(directory)/orders-0/clean-shutdown")
             let segment = "\(directory)/orders-0/00000000000000000000.log"
@@ -81,7 +82,7 @@ import Testing
             try handle.close()
 
             let second = try makePartition(directory)
-            #expect(second.log.logEndOffset == 1)
+            #expect(second.logEndOffset == 1)
             let load = try second.loadProducerState()
             #expect(load.snapshotsBeyondLogEnd == 1)
             #expect(load.snapshotOffset == nil)
@@ -99,7 +100,7 @@ import Testing
             for index in 0..<4 { try append(first, idempotentBatch(sequence: Int32(index))) }
             try first.snapshotProducerState(force: true)
             let before = batches(first)
-            try first.log.close()
+            try first.close()
             let path = snapshotPath(directory, 4)
             var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             bytes[bytes.count - 3] ^= 0xff
@@ -127,11 +128,11 @@ import Testing
             var written: [Int64] = [1]
             for sequence in 1..<12 {
                 try append(partition, idempotentBatch(sequence: Int32(sequence)))
-                if try partition.snapshotProducerState(force: false) { written.append(partition.log.logEndOffset) }
+                if try partition.snapshotProducerState(force: false) { written.append(partition.logEndOffset) }
             }
-            #expect(partition.log.segmentCount == 6)
+            #expect(partition.segmentCount == 6)
             #expect(written == [1, 3, 5, 7, 9, 11])
-            #expect(try partition.log.producerSnapshotOffsets() == [7, 9, 11])
+            #expect(try partition.producerSnapshotOffsets() == [7, 9, 11])
         }
     }
 
@@ -143,14 +144,14 @@ import Testing
             try partition.snapshotProducerState(force: true)
             try append(partition, idempotentBatch(sequence: 3))
             #expect(try partition.followerTruncate(to: 2) == 2)
-            #expect(try partition.log.producerSnapshotOffsets() == [])
-            #expect(partition.producerState.withLock { $0.entry(for: 1_000)?.lastSequence } == 1)
+            #expect(try partition.producerSnapshotOffsets() == [])
+            #expect(partition.producerEntries[1_000]?.lastSequence == 1)
             var fetched = idempotentBatch(sequence: 2)
             fetched.withUnsafeMutableReadableBytes { RecordBatchHeader.stamp(baseOffset: 2, leaderEpoch: 0, into: $0) }
             _ = try partition.followerAppend(fetched)
-            #expect(partition.producerState.withLock { $0.entry(for: 1_000)?.batches.last?.firstOffset } == 2)
+            #expect(partition.producerEntries[1_000]?.batches.last?.firstOffset == 2)
             #expect(try partition.followerTruncateFully(startingAt: 50) == 3)
-            #expect(partition.producerState.withLock { $0.entries.isEmpty })
+            #expect(partition.producerEntries.isEmpty)
         }
     }
 }

@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    private func check(_ manager: ProducerStateManager, _ buffer: ByteBuffer) -> ProducerAppendCheck {
+    private func check(_ manager: ProducerStateManager, _ buffer: ByteBuffer) -> ProducerStateManager.AppendCheck {
         buffer.withUnsafeReadableBytes { manager.check($0, batchCount: batchCount(buffer)) }
     }
 
@@ -27,7 +27,7 @@ import Testing
     @discardableResult
     private func checkAndAppend(
         _ manager: inout ProducerStateManager, _ buffer: ByteBuffer, at offset: Int64, nowMs: Int64 = 10
-    ) -> ProducerAppendCheck {
+    ) -> ProducerStateManager.AppendCheck {
         let result = check(manager, buffer)
         guard result == .append else { return result }
         var stamped = buffer
@@ -47,7 +47,7 @@ import Testing
         return result
     }
 
-    private func isOutOfOrder(_ result: ProducerAppendCheck) -> Bool {
+    private func isOutOfOrder(_ result: ProducerStateManager.AppendCheck) -> Bool {
         guard case .refused(let error) = result else { return false }
         return error.errorCode == .outOfOrderSequenceNumber
     }

@@ -11,7 +11,7 @@ import Testing
 /// Produce requests of idempotent producers through `ReplicaManager.produce`, with real logs in a temp dir.
 @Suite struct ReplicaManagerIdempotenceTests {
     private func logEndOffset(_ manager: ReplicaManager) throws -> Int64 {
-        try #require(manager.partition(TopicPartition(topic: "orders", partition: 0))).log.logEndOffset
+        try #require(manager.partition(TopicPartition(topic: "orders", partition: 0))).logEndOffset
     }
 
     @Test func duplicateGetsTheOriginalOffsetAndIsNotAppended() async throws {
@@ -120,7 +120,7 @@ import Testing
                 producerIdExpirationMs: 60_000)
             for sequence in 0..<3 { _ = try await produce(manager, idempotentBatch(sequence: Int32(sequence))) }
             manager.runMaintenance(retention: false)
-            let log = try #require(manager.partition(TopicPartition(topic: "orders", partition: 0))).log
+            let log = try #require(manager.partition(TopicPartition(topic: "orders", partition: 0)))
             #expect(try log.producerSnapshotOffsets() == [3])
             now.store(61_000, ordering: .relaxed)
             manager.runMaintenance(retention: false)
