@@ -24,6 +24,8 @@ public final class ReplicaManager: Sendable {
     let clock: @Sendable () -> Int64
     /// `producer.id.expiration.ms`: an idempotent producer idle this long is forgotten by the maintenance pass.
     let producerIdExpirationMs: Int64
+    /// Where the logs run the fsyncs and checkpoint writes of appends (the server's `num.io.threads` pool).
+    let blockingIO: BlockingIO?
     private let partitions = Mutex<[TopicPartition: Partition]>([:])
     /// Fetch long-polls woken by a partition's signal (not by their timeout); tests observe it.
     let fetchWakeups = Atomic<Int>(0)
@@ -33,14 +35,16 @@ public final class ReplicaManager: Sendable {
     /// A replica manager over the scanned and locked `log.dirs` entries of `logDirectories` (`log.dirs`).
     /// `topicConfigSource` names where topic configurations are persisted (for errors);
     /// `producerIdExpirationMs` is `producer.id.expiration.ms` (Kafka's default: one day). Removes partition
-    /// directories a previous run renamed for deletion but did not remove.
+    /// directories a previous run renamed for deletion but did not remove. `blockingIO` runs the fsyncs and
+    /// checkpoint writes appends trigger (roll, flush policy) off the request's task; nil: inline.
     public init(
         brokerId: Int32, logDirectories: LogDirectoryLayout, topicConfigSource: String = "the metadata store",
         logConfig: LogConfig, minInsyncReplicas: Int, metrics: BrokerMetrics,
         events: EventEmitter, logger: Logger, clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs,
-        producerIdExpirationMs: Int64 = ReplicaManager.defaultProducerIdExpirationMs
+        producerIdExpirationMs: Int64 = ReplicaManager.defaultProducerIdExpirationMs, blockingIO: BlockingIO? = nil
     ) {
         precondition(producerIdExpirationMs >= 0, "producer.id.expiration.ms must not be negative")
+        self.blockingIO = blockingIO
         self.producerIdExpirationMs = producerIdExpirationMs
         self.brokerId = brokerId
         self.logDirectories = logDirectories
@@ -158,7 +162,7 @@ public final class ReplicaManager: Sendable {
         return try PartitionLog(
             directory: directory, topic: topicPartition.topic, partition: topicPartition.partition, config: config,
             observer: BrokerLogObserver(topicPartition: topicPartition, events: events, metrics: metrics, logger: logger),
-            logger: logger)
+            logger: logger, blockingIO: blockingIO)
     }
 
     // MARK: role transitions (the controller's decisions, applied by the metadata watch)

@@ -200,7 +200,9 @@ public struct SluiceServer: Service {
             brokerId: brokerId, logDirectories: directories.layout, topicConfigSource: directories.metadataFile,
             logConfig: logConfig,
             minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger,
-            producerIdExpirationMs: config.producerIdExpirationMs)
+            producerIdExpirationMs: config.producerIdExpirationMs,
+            // fsyncs of rolls and flushes run on the I/O pool, never on the request's task (2 cooperative threads).
+            blockingIO: BlockingIO { work in ioThreads.submit { _ in work() } })
         let handler = BrokerRequestHandler(
             replicaManager: replicaManager, store: store,
             defaults: .init(

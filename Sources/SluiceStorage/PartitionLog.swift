@@ -33,12 +33,17 @@ public final class PartitionLog: Sendable {
     private let observer: any LogObserver
     private let logger: Logger
     private let allocator = ByteBufferAllocator()
+    /// Where the fsyncs and checkpoint writes an append triggers run; nil: inline.
+    private let blockingIO: BlockingIO?
+    /// A background flush is queued and has not planned yet: an append that finds the flush due need not
+    /// queue another (the queued one covers it, since it plans when it runs).
+    private let flushQueued = Atomic<Bool>(false)
 
     /// Opens the partition's directory (creating it when missing) and recovers it: see `LogRecoveryReport`.
     /// Throws when the disk fails; a torn or corrupt tail is repaired, not thrown.
     public init(
         directory: String, topic: String, partition: Int32, config: LogConfig = LogConfig(),
-        observer: any LogObserver = NoLogObserver(), logger: Logger
+        observer: any LogObserver = NoLogObserver(), logger: Logger, blockingIO: BlockingIO? = nil
     ) throws(StorageError) {
         config.checkInvariants()
         precondition(partition >= 0, "partition numbers are not negative")
@@ -64,6 +69,7 @@ public final class PartitionLog: Sendable {
         self.directoryFile = directoryFile
         self.observer = observer
         self.logger = logger
+        self.blockingIO = blockingIO
         try writeCheckpoints(.all)
         // Only now may a crash count as unclean: the marker goes once the checkpoints match the files.
         try CheckpointFile.remove(directory: directoryFile, name: CheckpointFile.cleanShutdownMarker)
@@ -177,22 +183,37 @@ public final class PartitionLog: Sendable {
     }
 
     /// The slow part of an append, after the lock: fsync a rolled segment, persist a new epoch, flush if due.
+    /// With `blockingIO` it is queued there and the append returns at once (a failure is logged: the batches
+    /// are written, only not yet durable — the recovery point stays below them); without, it runs here.
     private func finishAppend(_ outcome: AppendOutcome, nowMs: Int64?) throws(AppendError) {
-        do throws(StorageError) {
-            if let rolled = outcome.rolled {
-                observer.rolled(baseOffset: rolled.newBaseOffset)
-                try syncRolled(rolled)
+        if let rolled = outcome.rolled { observer.rolled(baseOffset: rolled.newBaseOffset) }
+        guard let blockingIO else {
+            do throws(StorageError) { try finishDurability(outcome, flush: outcome.flushDue, nowMs: nowMs) } catch {
+                logger.error("log write not made durable", metadata: ["sluice.error": "\(error)"])
+                throw .storage(error)
             }
-            if outcome.leaderEpochsChanged { try writeCheckpoints(.leaderEpochs) }
-            if outcome.flushDue { try flush(nowMs: nowMs) }
-        } catch {
-            logger.error("log write not made durable", metadata: ["sluice.error": "\(error)"])
-            throw .storage(error)
+            return
         }
+        let flush = outcome.flushDue
+            && flushQueued.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        guard outcome.rolled != nil || outcome.leaderEpochsChanged || flush else { return }
+        blockingIO.submit { [self] in
+            if flush { flushQueued.store(false, ordering: .releasing) }
+            do throws(StorageError) { try finishDurability(outcome, flush: flush, nowMs: nowMs) } catch {
+                logger.error("log write not made durable (background)", metadata: ["sluice.error": "\(error)"])
+            }
+        }
+    }
+
+    private func finishDurability(_ outcome: AppendOutcome, flush: Bool, nowMs: Int64?) throws(StorageError) {
+        if let rolled = outcome.rolled { try syncRolled(rolled) }
+        if outcome.leaderEpochsChanged { try writeCheckpoints(.leaderEpochs) }
+        if flush { try self.flush(nowMs: nowMs) }
     }
 
     private func syncRolled(_ rolled: RolledSegment) throws(StorageError) {
         let started = ContinuousClock.now
+        FsyncFault.delayIfAsked()
         for file in rolled.files { try file.sync() }
         try directoryFile.sync()
         observer.flushed(seconds: Self.seconds(since: started))
@@ -343,6 +364,7 @@ public final class PartitionLog: Sendable {
     private func sync(_ plan: FlushPlan) throws(StorageError) {
         guard !plan.files.isEmpty || plan.syncDirectory else { return }
         let started = ContinuousClock.now
+        FsyncFault.delayIfAsked()
         for file in plan.files { try file.sync() }
         if plan.syncDirectory { try directoryFile.sync() }
         observer.flushed(seconds: Self.seconds(since: started))

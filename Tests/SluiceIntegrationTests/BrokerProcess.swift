@@ -30,7 +30,10 @@ final class BrokerProcess: @unchecked Sendable {
     /// Starts a broker on `dataDir` (new temp dir if nil) with extra `overrides`; waits until ready. The logs
     /// go to `<dataDir>/logs` through `logDirsKey` (`log.dirs`, or Kafka's older `log.dir`). `nativePort` 0
     /// picks a free port; a restart test passes the port of the broker it replaces.
-    init(dataDir: String? = nil, overrides: [String] = [], logDirsKey: String = "log.dirs", nativePort: Int = 0) throws {
+    init(
+        dataDir: String? = nil, overrides: [String] = [], logDirsKey: String = "log.dirs", nativePort: Int = 0,
+        environment extraEnvironment: [String: String] = [:]
+    ) throws {
         self.dataDir = dataDir ?? Self.makeTempDir()
         let configPath = self.dataDir + "/server.properties"
         if !FileManager.default.fileExists(atPath: configPath) {
@@ -48,6 +51,7 @@ final class BrokerProcess: @unchecked Sendable {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_LOG_TARGET"] = "stderr"
+        environment.merge(extraEnvironment) { _, extra in extra }
         process.environment = environment
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         process.standardOutput = FileHandle.nullDevice

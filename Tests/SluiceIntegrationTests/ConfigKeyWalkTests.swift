@@ -128,7 +128,10 @@ struct ConfigKeyWalkTests {
         #expect(produced.status == 0, "\(produced.stderr)")
         #expect(try Self.cli(broker, ["topics", "describe", "fresh"]).stdoutText.contains("PartitionCount: 2"))
         #expect(FileManager.default.fileExists(atPath: broker.dataDir + "/logs/fresh-0"), "log.dir holds the data")
-        #expect(try Self.flushCount(broker) >= 1, "log.flush.interval.messages=1 fsyncs the append")
+        // The fsync runs on the I/O pool after the append is answered.
+        #expect(
+            ProducerTestSupport.eventually(timeout: .seconds(30)) { (try? Self.flushCount(broker)) ?? 0 >= 1 },
+            "log.flush.interval.messages=1 fsyncs the append")
         #expect(
             ProducerTestSupport.eventually(timeout: .seconds(30)) {
                 broker.stderr.contains("expired 1 idle producer id(s)")
