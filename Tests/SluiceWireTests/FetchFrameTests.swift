@@ -184,4 +184,58 @@ final class TemporaryFile: OpenFile {
         #expect(!channel.isActive)
         #expect(fcntl(file.descriptor, F_GETFD) >= 0)
     }
+
+    /// The fast path decodes what protobuf-c decodes, with batches sliced from the frame; on a damaged frame it
+    /// either gives up (nil) or agrees with protobuf-c.
+    @Test func fastPathDecodesWhatProtobufCDecodes() throws {
+        var random = SplitMix64(seed: 0xFA57_FE7C)
+        var mutatedTaken = 0
+        for round in 0..<400 {
+            let body = WireCodec.encode(Self.randomFetch(&random))
+            var candidates = [body]
+            for _ in 0..<3 where body.readableBytes > 0 {
+                var mutated = body
+                mutated.setInteger(UInt8(truncatingIfNeeded: random.next()), at: random.below(body.readableBytes))
+                candidates.append(mutated)
+            }
+            for (index, candidate) in candidates.enumerated() {
+                guard let fast = WireCodec.decodeFetchResponseFastPath(candidate) else {
+                    #expect(index > 0 || body.readableBytes == 0, "round \(round): a canonical frame is taken")
+                    continue
+                }
+                if index > 0 { mutatedTaken += 1 }
+                let slow = try WireCodec.decodeResponseWithProtobufC(candidate)
+                #expect(fast.correlationId == slow.correlationId && fast.errorCode == slow.errorCode)
+                #expect(fast.errorMessage == slow.errorMessage)
+                guard case .fetch(let lhs) = fast.body, case .fetch(let rhs) = slow.body else {
+                    Issue.record("round \(round): protobuf-c decoded another body")
+                    continue
+                }
+                expectSame(lhs, rhs)
+            }
+        }
+        #expect(mutatedTaken > 0, "some damaged frames are still canonical fetch frames")
+    }
+
+    @Test func fastPathSlicesBatchesFromTheFrame() throws {
+        let batch = Fixtures.twoBatches(prefix: "s")
+        let response = Response(
+            correlationId: 1,
+            body: .fetch(FetchResponse(topics: [FetchTopicResponse(name: "t", partitions: [
+                FetchPartitionResponse(partition: 2, highWatermark: 5, logStartOffset: 0, logEndOffset: 5, records: batch)
+            ])])))
+        let body = WireCodec.encode(response)
+        let decoded = try #require(WireCodec.decodeFetchResponseFastPath(body))
+        guard case .fetch(let fetch) = decoded.body else { return }
+        let records = fetch.topics[0].partitions[0].records
+        #expect(records == batch)
+        let sharesStorage = records.withUnsafeReadableBytes { slice in
+            body.withUnsafeReadableBytes { frame in
+                slice.baseAddress! >= frame.baseAddress! && slice.baseAddress! < frame.baseAddress! + frame.count
+            }
+        }
+        #expect(sharesStorage)
+        // A non-fetch frame is left to protobuf-c.
+        #expect(WireCodec.decodeFetchResponseFastPath(WireCodec.encode(Response(correlationId: 1, body: .none))) == nil)
+    }
 }
