@@ -60,8 +60,8 @@ extension ReplicaManager {
                 let result = readPartition(
                     TopicPartition(topic: topic.name, partition: wanted.partition), wanted,
                     replicaId: request.replicaId, maxBytes: min(remaining, Int(max(0, wanted.partitionMaxBytes))))
-                remaining -= result.records.readableBytes
-                total += result.records.readableBytes
+                remaining -= result.recordsByteCount
+                total += result.recordsByteCount
                 failed = failed || result.errorCode != .none
                 return result
             })
@@ -86,7 +86,9 @@ extension ReplicaManager {
             logEndOffset: log.logEndOffset)
         do {
             if maxBytes > 0 || wanted.fetchOffset >= maxOffset {
-                response.records = try log.read(from: wanted.fetchOffset, maxBytes: max(1, maxBytes), maxOffset: maxOffset)
+                // Zero copy: the batches stay in the segment file until the listener sends them (sendfile).
+                response.fileRecords = try log.readFileRange(
+                    from: wanted.fetchOffset, maxBytes: max(1, maxBytes), maxOffset: maxOffset)
             }
         } catch {
             response.errorCode = error.errorCode
@@ -97,9 +99,9 @@ extension ReplicaManager {
     private func recordFetch(_ response: FetchResponse, follower: Bool, latency: Duration) {
         metrics.recordFetchRequest(type: follower ? .follower : .consumer, latency: latency)
         for topic in response.topics {
-            for result in topic.partitions where result.records.readableBytes > 0 {
+            for result in topic.partitions where result.recordsByteCount > 0 {
                 partition(TopicPartition(topic: topic.name, partition: result.partition))?
-                    .metrics.counters.recordFetch(bytes: result.records.readableBytes)
+                    .metrics.counters.recordFetch(bytes: result.recordsByteCount)
             }
         }
     }

@@ -8,8 +8,11 @@ import SluiceWire
 ///
 /// Requests on one connection are handled one after another and answered in order (clients pipeline
 /// by sending several before reading); connections run concurrently in a discarding task group.
+/// Responses go out as frame parts (`FramePartWriter`): a Fetch response's batches are sent from the segment
+/// files with sendfile, the protobuf envelope around them written by hand.
 struct NativeListener: Sendable {
-    typealias ServerChannel = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    typealias Connection = NIOAsyncChannel<ByteBuffer, [FramePart]>
+    typealias ServerChannel = NIOAsyncChannel<Connection, Never>
 
     let handler: BrokerRequestHandler
     let maxFrameBytes: Int
@@ -26,7 +29,8 @@ struct NativeListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes)))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(FramePartWriter())
+                    return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
     }
@@ -46,7 +50,7 @@ struct NativeListener: Sendable {
         }
     }
 
-    private func serveConnection(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    private func serveConnection(_ connection: Connection) async {
         let peer = connection.channel.remoteAddress?.description ?? "unknown peer"
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -63,7 +67,7 @@ struct NativeListener: Sendable {
                         ('\(firstLine)'); HTTP (metrics, health, gateway) is served on http.listener
                         """)
                     // Tell the HTTP client too (curl prints it), then close.
-                    try? await outbound.write(ByteBuffer(string: Self.httpRefusal))
+                    try? await outbound.write([.bytes(ByteBuffer(string: Self.httpRefusal))])
                 }
             }
         } catch let error as FrameError {
@@ -74,7 +78,7 @@ struct NativeListener: Sendable {
     }
 
     /// What to send back for one frame: bytes (nil for acks=0 produce) and whether to close afterwards.
-    private func respond(to frame: ByteBuffer, peer: String) async -> (bytes: ByteBuffer?, close: Bool)? {
+    private func respond(to frame: ByteBuffer, peer: String) async -> (bytes: [FramePart]?, close: Bool)? {
         let request: Request
         do { request = try WireCodec.decodeRequest(frame) } catch {
             guard let correlationId = error.correlationId else {
@@ -103,11 +107,15 @@ struct NativeListener: Sendable {
             + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
     }()
 
-    private static func frame(_ response: Response) -> ByteBuffer {
+    private static func frame(_ response: Response) -> [FramePart] {
+        if case .fetch(let fetch) = response.body {
+            return WireCodec.fetchResponseFrameParts(response, fetch: fetch, allocator: allocator)
+        }
         let body = WireCodec.encode(response)
-        var out = ByteBuffer()
-        out.reserveCapacity(body.readableBytes + 4)
+        var out = allocator.buffer(capacity: body.readableBytes + 4)
         FrameDecoder.writeFrame(body, to: &out)
-        return out
+        return [.bytes(out)]
     }
+
+    private static let allocator = ByteBufferAllocator()
 }

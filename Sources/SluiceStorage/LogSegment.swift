@@ -162,6 +162,16 @@ final class LogSegment {
         return Int(offsetIndex.entries[slot].position)
     }
 
+    /// The start of the last indexed batch that begins at or before `position` and whose last offset is below
+    /// `offset` (0 when none): every batch before it is whole and below `offset` too.
+    func indexedBatchStart(atOrBefore position: Int, lastOffsetBelow offset: Int64) -> Int {
+        guard position >= 0, offset > baseOffset else { return 0 }
+        let slot = offsetIndex.lastIndex { entry in
+            Int(entry.position) <= position && baseOffset + Int64(entry.relativeOffset) < offset
+        }
+        return slot.map { Int(offsetIndex.entries[$0].position) } ?? 0
+    }
+
     /// File position from which a scan finds the first batch with `maxTimestamp >= timestamp`: batches up
     /// to a time-index entry below `timestamp` are all older.
     func indexedPosition(forTimestamp timestamp: Int64) -> Int {

@@ -235,7 +235,7 @@ public final class PartitionLog: Sendable {
         precondition(maxBytes >= 0, "maxBytes must not be negative")
         // Bound: a read retries only when a truncation raced it; the last attempt's result stands.
         for attempt in 1...3 {
-            guard let plan = try state.withLock({ (state) throws(ReadError) in try state.planRead(offset, maxOffset) })
+            guard let plan = try state.withLock({ (state) throws(ReadError) in try state.planRead(offset, maxOffset, maxBytes: maxBytes) })
             else {
                 return allocator.buffer(capacity: 0)
             }

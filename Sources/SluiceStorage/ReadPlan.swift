@@ -4,6 +4,9 @@ struct ReadPlan: Sendable {
     var file: FileDescriptor
     /// File position of the index entry at or below `offset` (a batch start).
     var scanPosition: Int
+    /// A batch start known from the index to lie within `scanPosition + maxBytes` with all offsets before it
+    /// below `limitOffset` (0 when none): a range read takes the batches up to it without reading their headers.
+    var jumpPosition: Int
     /// The segment's committed size: bytes past it may be mid-write.
     var endPosition: Int
     var offset: Int64

@@ -366,17 +366,26 @@ public struct FetchPartitionResponse: Sendable {
     public var highWatermark: Int64
     public var logStartOffset: Int64
     public var logEndOffset: Int64
-    /// Whole batches as stored (the last may be cut at the byte limit; readers skip a partial tail).
+    /// Whole batches as stored (the last may be cut at the byte limit; readers skip a partial tail). A decoded
+    /// response always carries its batches here.
     public var records: ByteBuffer
+    /// Broker side: the batches as a range of a segment file, sent from the page cache to the socket
+    /// (`WireCodec.fetchResponseFrameParts`, sendfile) in place of `records`, which is then empty.
+    public var fileRecords: FileRange?
     public init(partition: Int32, errorCode: ErrorCode = .none, highWatermark: Int64 = -1, logStartOffset: Int64 = -1,
-                logEndOffset: Int64 = -1, records: ByteBuffer = ByteBuffer()) {
+                logEndOffset: Int64 = -1, records: ByteBuffer = ByteBuffer(), fileRecords: FileRange? = nil) {
+        precondition(fileRecords == nil || records.readableBytes == 0, "records travel in memory or from a file, not both")
         self.partition = partition
         self.errorCode = errorCode
         self.highWatermark = highWatermark
         self.logStartOffset = logStartOffset
         self.logEndOffset = logEndOffset
         self.records = records
+        self.fileRecords = fileRecords
     }
+
+    /// Bytes of batches this partition carries, in memory or from a file.
+    public var recordsByteCount: Int { fileRecords?.count ?? records.readableBytes }
 }
 
 public struct FetchTopicResponse: Sendable {

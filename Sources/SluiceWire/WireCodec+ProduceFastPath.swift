@@ -23,8 +23,8 @@ extension WireCodec {
 }
 
 /// A forward-only protobuf reader over one frame body; every method returns nil on anything it does not
-/// take (see `decodeProduceFastPath`).
-private struct ProtoReader {
+/// take (see `decodeProduceFastPath`). Also read by `decodeFetchResponseFastPath`.
+struct ProtoReader {
     let bytes: UnsafeRawBufferPointer
     var position = 0
     var end: Int
@@ -131,7 +131,7 @@ private struct ProtoReader {
     // MARK: wire primitives
 
     /// An embedded message: `parse` reads it up to its length prefix's end, and must consume all of it.
-    private mutating func nested<Message>(_ parse: (inout ProtoReader) -> Message?) -> Message? {
+    mutating func nested<Message>(_ parse: (inout ProtoReader) -> Message?) -> Message? {
         guard let length = lengthPrefix() else { return nil }
         let outerEnd = end
         end = position + length
@@ -141,24 +141,24 @@ private struct ProtoReader {
     }
 
     /// A field's number and wire type.
-    private mutating func tag() -> (field: UInt64, wireType: UInt64)? {
+    mutating func tag() -> (field: UInt64, wireType: UInt64)? {
         guard let key = varint(), key >> 3 > 0 else { return nil }
         return (key >> 3, key & 7)
     }
 
     /// An int32 field: proto3 writes negative values sign-extended to 10 bytes; the low 32 bits are the value.
-    private mutating func int32() -> Int32? {
+    mutating func int32() -> Int32? {
         varint().map { Int32(truncatingIfNeeded: $0) }
     }
 
     /// A length prefix that fits what is left of the current message.
-    private mutating func lengthPrefix() -> Int? {
+    mutating func lengthPrefix() -> Int? {
         guard let length = varint(), length <= UInt64(end - position) else { return nil }
         return Int(length)
     }
 
     /// A string field: UTF-8 without NUL (protobuf-c would cut at a NUL; leave that to it).
-    private mutating func string() -> String? {
+    mutating func string() -> String? {
         guard let length = lengthPrefix() else { return nil }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
         position += length
@@ -167,7 +167,7 @@ private struct ProtoReader {
     }
 
     /// An unsigned LEB128 varint of at most 10 bytes within the current message.
-    private mutating func varint() -> UInt64? {
+    mutating func varint() -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while position < end, shift < 70 {

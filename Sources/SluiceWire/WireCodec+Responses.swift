@@ -213,7 +213,9 @@ extension WireCodec {
         return message
     }
 
-    /// Batches are referenced in place: `records` points into each partition's ByteBuffer.
+    /// Batches are referenced in place: `records` points into each partition's ByteBuffer. File-backed records
+    /// (`fileRecords`, normally framed by `fetchResponseFrameParts`) are read into memory here; a partition whose
+    /// file cannot be read is answered with KAFKA_STORAGE_ERROR and no records.
     private static func makeFetchResponse(
         _ response: FetchResponse, arena: WireArena
     ) -> UnsafeMutablePointer<Sluice__FetchResponse> {
@@ -227,6 +229,15 @@ extension WireCodec {
             topicResponse.pointee.partitions = arena.messages(topic.partitions) { partition in
                 let partitionResponse: UnsafeMutablePointer<Sluice__FetchPartitionResponse> =
                     arena.message(sluice__fetch_partition_response__init)
+                var partition = partition
+                if let range = partition.fileRecords {
+                    partition.fileRecords = nil
+                    do throws(FileRangeError) {
+                        partition.records = try range.readBytes()
+                    } catch {
+                        partition.errorCode = .kafkaStorageError
+                    }
+                }
                 partitionResponse.pointee.partition = partition.partition
                 partitionResponse.pointee.error_code = wireErrorCode(partition.errorCode)
                 partitionResponse.pointee.high_watermark = partition.highWatermark

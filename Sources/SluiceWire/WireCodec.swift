@@ -65,7 +65,15 @@ public enum WireCodec {
 
     /// Decodes a response frame body. Throws `.corruptMessage` for bytes that are not a ResponseFrame;
     /// a frame with no body decodes as `.none` with the frame's error code and message.
+    ///
+    /// A canonical Fetch response takes `decodeFetchResponseFastPath`: its batches are slices of `body`.
     public static func decodeResponse(_ body: ByteBuffer) throws(DecodeError) -> Response {
+        if let fetch = decodeFetchResponseFastPath(body) { return fetch }
+        return try decodeResponseWithProtobufC(body)
+    }
+
+    /// `decodeResponse` through protobuf-c only (every frame; batches copied out of the frame).
+    public static func decodeResponseWithProtobufC(_ body: ByteBuffer) throws(DecodeError) -> Response {
         let frame = body.withUnsafeReadableBytes { bytes in
             withNonNullBase(bytes) { sluice__response_frame__unpack(nil, bytes.count, $0) }
         }

@@ -1,8 +1,8 @@
 import ArgumentParser
 
-/// `sluice perf produce|crc|append`: throughput and latency measurements.
+/// `sluice perf produce|consume|crc|append`: throughput and latency measurements.
 struct PerfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "perf", abstract: "Measure producer, checksum and log-append throughput.",
-        subcommands: [PerfProduceCommand.self, PerfCrcCommand.self, PerfAppendCommand.self])
+        commandName: "perf", abstract: "Measure producer, consumer, checksum and log-append throughput.",
+        subcommands: [PerfProduceCommand.self, PerfConsumeCommand.self, PerfCrcCommand.self, PerfAppendCommand.self])
 }

@@ -87,3 +87,45 @@ import Testing
         }
     }
 }
+
+/// `forEachRecord` visits in place exactly what `records(in:)` decodes.
+@Suite struct RecordViewTests {
+    @Test func visitsTheRecordsTheDecoderReturns() throws {
+        var builder = RecordBatchBuilder(firstTimestamp: 1_700_000_000_000, capacityBytes: 256)
+        builder.append(key: nil, value: Array("tombstone-key-less".utf8), timestamp: 1_700_000_000_005)
+        builder.append(key: [], value: nil, timestamp: 1_699_999_999_999)
+        builder.append(key: Array("k".utf8), value: [UInt8](repeating: 7, count: 3000), timestamp: 1_700_000_000_001)
+        var batches = builder.finish()
+        var more = Fixtures.twoBatches(prefix: "m")
+        batches.writeBuffer(&more)
+        let expected = try batches.withUnsafeReadableBytes { try RecordBatchReader.records(in: $0) }
+        var seen: [Record] = []
+        let next = try batches.withUnsafeReadableBytes { bytes in
+            try RecordBatchReader.forEachRecord(in: bytes) { view in
+                seen.append(
+                    Record(offset: view.offset, timestamp: view.timestamp, key: view.key.map(Array.init),
+                        value: view.value.map(Array.init)))
+            }
+        }
+        #expect(seen == expected.records)
+        #expect(next == expected.nextOffset)
+    }
+
+    @Test func aCorruptRecordIsRefused() throws {
+        var builder = RecordBatchBuilder(firstTimestamp: 0, capacityBytes: 64)
+        builder.append(key: nil, value: [1, 2, 3], timestamp: 0)
+        var batch = builder.finish()
+        // The record's first byte after its length varint: a tag with wire type 7 (none such); then re-seal the CRC.
+        batch.setInteger(UInt8(0x0F), at: RecordBatchHeader.size + 1)
+        batch.withUnsafeMutableReadableBytes { bytes in
+            let header = RecordBatchHeader(parsing: UnsafeRawBufferPointer(bytes))!
+            header.seal(bytes)
+        }
+        #expect(throws: SluiceError.self) {
+            try batch.withUnsafeReadableBytes { bytes in try RecordBatchReader.forEachRecord(in: bytes) { _ in } }
+        }
+        #expect(throws: SluiceError.self) {
+            try batch.withUnsafeReadableBytes { bytes in try RecordBatchReader.records(in: bytes) }
+        }
+    }
+}
