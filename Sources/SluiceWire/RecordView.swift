@@ -15,43 +15,16 @@ extension RecordBatchReader {
     public static func forEachRecord(
         in bytes: UnsafeRawBufferPointer, _ visit: (RecordView) -> Void
     ) throws(SluiceError) -> Int64? {
-        var position = 0
-        var nextOffset: Int64?
-        while position < bytes.count {
-            let rest = UnsafeRawBufferPointer(rebasing: bytes[position...])
-            switch RecordBatchHeader.validate(rest) {
-            case .failure(.truncated):
-                return nextOffset
-            case .failure(let problem):
-                throw SluiceError(.corruptMessage, "batch at byte \(position): \(problem)")
-            case .success(let header):
-                let body = UnsafeRawBufferPointer(rebasing: rest[RecordBatchHeader.size..<header.totalSize])
-                try visitRecords(body, header: header, visit)
-                position += header.totalSize
-                nextOffset = header.nextOffset
+        try walkBatches(bytes) { (body, header) throws(SluiceError) in
+            try walkRecordMessages(body, header: header) { (message, index) throws(SluiceError) in
+                guard var record = RecordFields(parsing: message) else {
+                    throw SluiceError(
+                        .corruptMessage, "record \(index) of batch at offset \(header.baseOffset) is not a valid Record")
+                }
+                record.view.offset += header.baseOffset
+                record.view.timestamp += header.firstTimestamp
+                visit(record.view)
             }
-        }
-        return nextOffset
-    }
-
-    private static func visitRecords(
-        _ body: UnsafeRawBufferPointer, header: RecordBatchHeader, _ visit: (RecordView) -> Void
-    ) throws(SluiceError) {
-        var position = 0
-        for index in 0..<Int(header.recordCount) {
-            guard let (length, used) = Varint.read(body, at: position), Int(length) <= body.count - position - used else {
-                throw SluiceError(.corruptMessage, "record \(index) of batch at offset \(header.baseOffset) is cut short")
-            }
-            position += used
-            let message = UnsafeRawBufferPointer(rebasing: body[position..<(position + Int(length))])
-            guard var record = RecordFields(parsing: message) else {
-                throw SluiceError(
-                    .corruptMessage, "record \(index) of batch at offset \(header.baseOffset) is not a valid Record")
-            }
-            record.view.offset += header.baseOffset
-            record.view.timestamp += header.firstTimestamp
-            visit(record.view)
-            position += Int(length)
         }
     }
 }
