@@ -291,6 +291,12 @@ public final class Partition: Sendable {
         try log.read(from: offset, maxBytes: maxBytes, maxOffset: maxOffset)
     }
 
+    /// The same batches as `read`, as a range of the segment file for a zero-copy send (see
+    /// `PartitionLog.readFileRange`).
+    func readFileRange(from offset: Int64, maxBytes: Int, maxOffset: Int64) throws(ReadError) -> FileRange? {
+        try log.readFileRange(from: offset, maxBytes: maxBytes, maxOffset: maxOffset)
+    }
+
     /// ListOffsets by time (see `PartitionLog.offsetForTimestamp`).
     func offsetForTimestamp(_ timestampMs: Int64) -> (offset: Int64, timestamp: Int64)? {
         log.offsetForTimestamp(timestampMs)

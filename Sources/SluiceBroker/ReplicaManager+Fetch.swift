@@ -75,7 +75,7 @@ extension ReplicaManager {
         guard let hosted = partition(topicPartition) else {
             return FetchPartitionResponse(partition: wanted.partition, errorCode: .unknownTopicOrPartition)
         }
-        let log = hosted
+        let log = hosted  // the partition forwards to its private log
         if wanted.currentLeaderEpoch >= 0, wanted.currentLeaderEpoch != hosted.leaderEpoch {
             let code: ErrorCode = wanted.currentLeaderEpoch < hosted.leaderEpoch ? .fencedLeaderEpoch : .unknownLeaderEpoch
             return FetchPartitionResponse(partition: wanted.partition, errorCode: code)
@@ -120,7 +120,7 @@ extension ReplicaManager {
     }
 
     private static func listOffset(_ hosted: Partition, timestamp: Int64) -> ListOffsetsPartitionResponse {
-        let log = hosted
+        let log = hosted  // the partition forwards to its private log
         let number = hosted.topicPartition.partition
         switch timestamp {
         case ListOffsetsPartition.earliestTimestamp:
