@@ -152,6 +152,12 @@ let package = Package(
         .testTarget(name: "SluiceProducerTests", dependencies: ["SluiceProducer", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceBrokerTests", dependencies: ["SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(
+            name: "SluiceClusterTests",
+            dependencies: [
+                "SluiceCluster", "SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: ["SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability"]),
     ]

@@ -40,22 +40,12 @@ extension BrokerRequestHandler {
         var overrides: [String: String] = [:]
         for (key, value) in topic.configs { overrides[key] = value }
         _ = try TopicConfig(overrides)
-        let snapshot: ClusterSnapshot
-        do { snapshot = try await store.snapshot() } catch { throw SluiceError(error.errorCode, error.description) }
-        let brokerIds = snapshot.brokers.map(\.nodeId).sorted()
-        guard replicationFactor >= 1, Int(replicationFactor) <= brokerIds.count else {
-            throw SluiceError(
-                .invalidReplicationFactor,
-                "replication factor \(replicationFactor) is larger than the \(brokerIds.count) available broker(s)")
-        }
-        let partitions = (0..<partitionCount).map { partition -> PartitionState in
-            let replicas = (0..<Int(replicationFactor)).map { brokerIds[(Int(partition) + $0) % brokerIds.count] }
-            return PartitionState(partition: partition, replicas: replicas, leader: replicas[0], leaderEpoch: 0, isr: replicas)
-        }
-        let state = TopicState(name: topic.name, partitions: partitions, configs: overrides)
-        do { try await store.createTopic(state) } catch { throw SluiceError(error.errorCode, error.description) }
-        do { try replicaManager.host(topic: state) } catch {
-            throw SluiceError(.kafkaStorageError, "topic '\(topic.name)' created, but its logs could not be opened: \(error)")
+        let controller = try requireController()
+        let revision = try await controller.createTopic(
+            name: topic.name, partitions: partitionCount, replicationFactor: replicationFactor, configs: overrides)
+        try await awaitApplied(revision, what: "topic '\(topic.name)' was created")
+        if let failure = cache.hostFailure(topic: topic.name) {
+            throw SluiceError(.kafkaStorageError, "topic '\(topic.name)' created, but its logs could not be opened: \(failure)")
         }
         logger.info("created topic \(topic.name) with \(partitionCount) partition(s), replication factor \(replicationFactor)",
                     metadata: ["sluice.topic": "\(topic.name)"])
@@ -90,14 +80,32 @@ extension BrokerRequestHandler {
         var results: [TopicResult] = []
         for name in request.topics {
             do {
-                try await store.deleteTopic(named: name)
-                replicaManager.remove(topic: name)
+                let revision = try await requireController().deleteTopic(named: name)
+                try await awaitApplied(revision, what: "topic '\(name)' was deleted")
                 logger.info("deleted topic \(name)", metadata: ["sluice.topic": "\(name)"])
                 results.append(TopicResult(name: name))
             } catch {
-                results.append(TopicResult(name: name, errorCode: error.errorCode, errorMessage: error.description))
+                results.append(TopicResult(name: name, errorCode: error.code, errorMessage: error.message))
             }
         }
         return TopicResultsResponse(topics: results)
+    }
+
+    private func requireController() throws(SluiceError) -> Controller {
+        guard let controller else {
+            throw SluiceError(.requestTimedOut, "broker \(replicaManager.brokerId) is not the controller")
+        }
+        return controller
+    }
+
+    /// Read-your-writes: returns once the listener has applied `revision` here (the topic's logs are open or
+    /// removed), or throws REQUEST_TIMED_OUT after `metadataApplyTimeout`.
+    private func awaitApplied(_ revision: Int64, what: String) async throws(SluiceError) {
+        guard await cache.waitUntilApplied(revision, timeout: metadataApplyTimeout) else {
+            throw SluiceError(
+                .requestTimedOut,
+                "\(what) at metadata revision \(revision), but this broker had applied only revision "
+                    + "\(cache.revision) after \(metadataApplyTimeout)")
+        }
     }
 }

@@ -2,15 +2,22 @@ import Logging
 import SluiceCluster
 import SluiceWire
 
-/// Dispatches decoded requests to the replica manager (data plane) and the metadata store (admin),
-/// Kafka's `KafkaApis`. One instance per broker; safe to call from many connections at once.
+/// Dispatches decoded requests to the replica manager (data plane), the metadata cache (Metadata, Describe)
+/// and the controller (topic creation and deletion), Kafka's `KafkaApis`. One instance per broker; safe to call from many connections at once.
 public final class BrokerRequestHandler: Sendable {
     public let replicaManager: ReplicaManager
     let store: any MetadataStore
+    /// What this broker knows of the cluster, fed by the ``MetadataListener``: Metadata and Describe read it.
+    public let cache: BrokerMetadataCache
+    /// The controller, when this broker holds it (the embedded single broker always does); topic creation and
+    /// deletion go through it.
+    let controller: Controller?
     let defaults: TopicDefaults
     let logger: Logger
     /// Producer ids for InitProducerId, reserved in blocks from `store`.
     let producerIds: ProducerIdManager
+    /// How long CreateTopics and DeleteTopics wait for this broker to apply the controller's write.
+    let metadataApplyTimeout: Duration
 
     /// Broker-wide topic policy: defaults for topics created without explicit values, and which topic changes
     /// clients may cause.
@@ -33,21 +40,19 @@ public final class BrokerRequestHandler: Sendable {
         }
     }
 
-    public init(replicaManager: ReplicaManager, store: any MetadataStore, defaults: TopicDefaults, logger: Logger) {
+    public init(
+        replicaManager: ReplicaManager, store: any MetadataStore, cache: BrokerMetadataCache = BrokerMetadataCache(),
+        controller: Controller? = nil,
+        defaults: TopicDefaults, logger: Logger, metadataApplyTimeout: Duration = .seconds(30)
+    ) {
         self.replicaManager = replicaManager
         self.store = store
+        self.cache = cache
+        self.controller = controller
         self.defaults = defaults
         self.logger = logger
         self.producerIds = ProducerIdManager(store: store)
-    }
-
-    /// Loads metadata and hosts every partition assigned here (running log recovery). Call once at start.
-    public func start(advertised: BrokerInfo) async throws {
-        try await store.registerBroker(advertised)
-        let snapshot = try await store.snapshot()
-        for topic in snapshot.topics.values.sorted(by: { $0.name < $1.name }) {
-            try replicaManager.host(topic: topic)
-        }
+        self.metadataApplyTimeout = metadataApplyTimeout
     }
 
     /// Handles one request. `request` is consumed: produce batches are stamped in place in its buffers.
@@ -71,9 +76,9 @@ public final class BrokerRequestHandler: Sendable {
         case .deleteTopics(let delete):
             responseBody = .deleteTopics(await deleteTopics(delete))
         case .describeCluster:
-            responseBody = .describeCluster(await describeCluster())
+            responseBody = .describeCluster(describeCluster())
         case .describeTopics(let describe):
-            responseBody = .describeTopics(await describeTopics(describe))
+            responseBody = .describeTopics(describeTopics(describe))
         case .offsetForLeaderEpoch(let request):
             responseBody = .offsetForLeaderEpoch(replicaManager.offsetForLeaderEpoch(request))
         case .initProducerId(let request):
@@ -82,21 +87,12 @@ public final class BrokerRequestHandler: Sendable {
         return Response(correlationId: correlationId, body: responseBody)
     }
 
-    private func snapshotOrNil() async -> ClusterSnapshot? {
-        do { return try await store.snapshot() } catch {
-            logger.error("metadata store read failed: \(error)")
-            return nil
-        }
-    }
-
     func metadata(_ request: MetadataRequest) async -> MetadataResponse {
         if defaults.autoCreateTopics, let names = request.topics { await autoCreate(names) }
-        guard let snapshot = await snapshotOrNil() else {
-            return MetadataResponse(brokers: [], clusterId: "", controllerId: -1, topics: [])
-        }
-        let names = request.topics ?? snapshot.topics.keys.sorted()
+        let image = cache.image
+        let names = request.topics ?? image.topics.keys.sorted()
         let topics = names.map { name -> TopicMetadata in
-            guard let topic = snapshot.topics[name] else {
+            guard let topic = image.topics[name] else {
                 return TopicMetadata(errorCode: .unknownTopicOrPartition, name: name, partitions: [])
             }
             return TopicMetadata(name: name, partitions: topic.partitions.map {
@@ -105,21 +101,22 @@ public final class BrokerRequestHandler: Sendable {
             })
         }
         return MetadataResponse(
-            brokers: snapshot.brokers, clusterId: snapshot.clusterId, controllerId: snapshot.controllerId, topics: topics)
+            brokers: image.sortedBrokers, clusterId: image.clusterId, controllerId: image.controller?.brokerId ?? -1,
+            topics: topics)
     }
 
-    func describeCluster() async -> DescribeClusterResponse {
-        let snapshot = await snapshotOrNil()
+    func describeCluster() -> DescribeClusterResponse {
+        let image = cache.image
         return DescribeClusterResponse(
-            clusterId: snapshot?.clusterId ?? "", controllerId: snapshot?.controllerId ?? -1,
-            brokers: snapshot?.brokers ?? [], metadataStore: store.description)
+            clusterId: image.clusterId, controllerId: image.controller?.brokerId ?? -1,
+            brokers: image.sortedBrokers, metadataStore: store.description)
     }
 
-    func describeTopics(_ request: DescribeTopicsRequest) async -> DescribeTopicsResponse {
-        guard let snapshot = await snapshotOrNil() else { return DescribeTopicsResponse(topics: []) }
-        let names = request.topics.isEmpty ? snapshot.topics.keys.sorted() : request.topics
+    func describeTopics(_ request: DescribeTopicsRequest) -> DescribeTopicsResponse {
+        let image = cache.image
+        let names = request.topics.isEmpty ? image.topics.keys.sorted() : request.topics
         return DescribeTopicsResponse(topics: names.map { name in
-            guard let topic = snapshot.topics[name] else {
+            guard let topic = image.topics[name] else {
                 return TopicDescription(name: name, errorCode: .unknownTopicOrPartition, partitions: [])
             }
             let hosted = Dictionary(uniqueKeysWithValues: replicaManager.partitions(of: name).map {

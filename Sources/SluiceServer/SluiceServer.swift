@@ -95,9 +95,23 @@ public struct SluiceServer: Service {
             guard case .httpBound(let httpPort) = try await tasks.next() else { return }
             StartupFault.hangIfAsked(at: .httpBound)
             markReady(readiness) { $0.httpAddress = "HTTP://\(config.httpListener.host):\(httpPort)" }
-            let handler = try await startBroker(boundPort: nativePort, directories: directories, ioThreads: ioThreads)
+            let (handler, metadata) = try await startBroker(
+                boundPort: nativePort, directories: directories, ioThreads: ioThreads)
             handlerSlot.set(handler)
             StartupFault.hangIfAsked(at: .logsRecovered)
+            tasks.addTask {
+                try await metadata.listener.run()
+                return .stopped("the metadata listener")
+            }
+            tasks.addTask {
+                let info = handler.cache.image.brokers[brokerId] ?? BrokerInfo(nodeId: brokerId, host: "", port: 0)
+                try await keepSessionAlive(metadata, info: info)
+                return .stopped("the metadata session")
+            }
+            tasks.addTask {
+                await metadata.store.runLeaseExpiry(every: .milliseconds(500))
+                return .stopped("metadata lease expiry")
+            }
             tasks.addTask {
                 await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native)
                 return .stopped("the native listener")
@@ -187,9 +201,21 @@ public struct SluiceServer: Service {
         return ServerStartError("cannot bind \(what) \(address) (\(key)): \(cause)")
     }
 
+    /// The broker's metadata side, made at start-up: served by child tasks of ``serve(group:ioThreads:)``.
+    private struct MetadataParts: Sendable {
+        let store: EmbeddedMetadataStore
+        let session: BrokerSession
+        let controller: Controller
+        let listener: MetadataListener
+    }
+
+    /// Session TTL of the broker's registration. The embedded store lives in this process, so the TTL only
+    /// bounds how long a wedged keep-alive loop goes unnoticed.
+    static let metadataSessionTtl: Duration = .seconds(30)
+
     private func startBroker(
         boundPort: Int, directories: LogDirectories, ioThreads: NIOThreadPool
-    ) async throws -> BrokerRequestHandler {
+    ) async throws -> (BrokerRequestHandler, MetadataParts) {
         let store = try makeMetadataStore(directory: directories.metadataDirectory)
         let logConfig = LogConfig(
             segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
@@ -203,19 +229,49 @@ public struct SluiceServer: Service {
             producerIdExpirationMs: config.producerIdExpirationMs,
             // fsyncs of rolls and flushes run on the I/O pool, never on the request's task (2 cooperative threads).
             blockingIO: BlockingIO { work in ioThreads.submit { _ in work() } })
-        let handler = BrokerRequestHandler(
-            replicaManager: replicaManager, store: store,
-            defaults: .init(
-                numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor),
-                autoCreateTopics: config.autoCreateTopicsEnable, deleteTopicEnable: config.deleteTopicEnable),
-            logger: logger)
         replicaManager.checkDirectories(against: try await store.snapshot().topics.values)
         let advertised = config.advertisedListeners[0]
         let advertisedPort = advertised.port == 0 ? boundPort : advertised.port
         let advertisedHost = Self.advertisableHost(advertised.host)
+        let info = BrokerInfo(nodeId: brokerId, host: advertisedHost, port: Int32(advertisedPort))
+        let session = try await store.register(info, ttl: Self.metadataSessionTtl)
+        let controller = Controller(store: store, session: session)
+        try await campaign(controller)
+        let cache = BrokerMetadataCache()
+        let listener = MetadataListener(store: store, cache: cache, replicaManager: replicaManager, logger: logger)
         try await ioThreads.runIfActive { StartupFault.hangIfAsked(at: .logRecovery) }
-        try await handler.start(advertised: BrokerInfo(nodeId: brokerId, host: advertisedHost, port: Int32(advertisedPort)))
-        return handler
+        try await listener.load()
+        let handler = BrokerRequestHandler(
+            replicaManager: replicaManager, store: store, cache: cache, controller: controller,
+            defaults: .init(
+                numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor),
+                autoCreateTopics: config.autoCreateTopicsEnable, deleteTopicEnable: config.deleteTopicEnable),
+            logger: logger)
+        return (handler, MetadataParts(store: store, session: session, controller: controller, listener: listener))
+    }
+
+    /// The embedded single broker is its own controller: its campaign always wins (`controller_elected`).
+    private func campaign(_ controller: Controller) async throws {
+        guard let won = try await controller.campaign() else {
+            throw ServerStartError("broker \(brokerId) lost the controller campaign of its own embedded store")
+        }
+        assert(won.epoch >= 1)
+        events.controllerElected(brokerId: brokerId, controllerEpoch: won.epoch, previousController: nil)
+    }
+
+    /// Keeps the session alive at a third of its TTL. A session found expired (the process was paused past the
+    /// TTL) is registered again and the campaign rerun, as a broker whose etcd lease lapsed would.
+    private func keepSessionAlive(_ parts: MetadataParts, info: BrokerInfo) async throws {
+        var session = parts.session
+        while !Task.isCancelled {
+            try await Task.sleep(for: session.ttl / 3)
+            do { try await parts.store.keepAlive(session) } catch {
+                logger.warning("broker \(brokerId): \(error); registering again")
+                session = try await parts.store.register(info, ttl: Self.metadataSessionTtl)
+                await parts.controller.replaceSession(session)
+                try await campaign(parts.controller)
+            }
+        }
     }
 
     /// What clients are told to dial for `host`: a wildcard bind address (empty, `0.0.0.0`, `::`, only possible
@@ -232,7 +288,7 @@ public struct SluiceServer: Service {
     /// `node.id` as the wire's broker id.
     var brokerId: Int32 { Int32(config.nodeId) }
 
-    private func makeMetadataStore(directory: String) throws -> any SluiceCluster.MetadataStore {
+    private func makeMetadataStore(directory: String) throws -> EmbeddedMetadataStore {
         try refuseUnavailableMetadataStore()
         return try EmbeddedMetadataStore(directory: directory, clusterId: config.clusterId)
     }
