@@ -70,14 +70,16 @@ import Testing
         }
     }
 
-    /// Appender threads race `makeFollower`, 200 times: an append that started after the transition
-    /// returned never succeeds, and the log holds exactly what the successful appends wrote.
+    /// Appender threads race `makeFollower`, 200 times: no append lands in the log after the transition
+    /// returned (not even one that passed a role check before it), none that started after it succeeds, and
+    /// the log holds exactly what the successful appends wrote.
     @Test func noAppendAsLeaderSucceedsOnceMakeFollowerReturned() async throws {
         try await withTemporaryDirectory { directory in
             let manager = try makeReplicaManager(directory)
             let partition = try #require(manager.partition(orders0))
             let succeeded = Atomic<Int>(0)
             let lateSuccesses = Atomic<Int>(0)
+            var roundsWithLateWrites = 0
             let template = plainBatch()
             for round in 0..<200 {
                 let epoch = Int32(2 * round + 2)
@@ -105,9 +107,12 @@ import Testing
                 // Depose once appends are under way (a varying number of them), racing the appenders.
                 while roundSuccesses.load(ordering: .relaxed) < round % 7 + 1 {}
                 try partition.makeFollower(leaderId: 2, leaderEpoch: epoch + 1)
+                let logEndAtTransition = partition.logEndOffset
                 deposed.store(true, ordering: .sequentiallyConsistent)
                 while appenders.contains(where: { !$0.isFinished }) { await Task.yield() }
+                if partition.logEndOffset != logEndAtTransition { roundsWithLateWrites += 1 }
             }
+            #expect(roundsWithLateWrites == 0, "appends landed after makeFollower returned")
             #expect(lateSuccesses.load(ordering: .relaxed) == 0)
             #expect(partition.logEndOffset == Int64(succeeded.load(ordering: .relaxed)))
             manager.shutdown()
