@@ -86,6 +86,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -103,6 +104,7 @@ let package = Package(
                 "SluiceStorage", "SluiceCluster", "SluiceWire", "SluiceObservability",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,6 +118,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -147,10 +150,19 @@ let package = Package(
             ]),
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
-        .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability"]),
+        // Running real tools (promtool, journalctl) from tests: shared by the test targets that do, never by
+        // a product.
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability", "SluiceTestSupport"]),
         .testTarget(name: "SluiceSystemdTests", dependencies: ["SluiceSystemd", "SluiceObservability"]),
         .testTarget(name: "SluiceProducerTests", dependencies: ["SluiceProducer", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceBrokerTests", dependencies: ["SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability"]),
+        .testTarget(
+            name: "SluiceServerTests",
+            dependencies: [
+                "SluiceServer", "SluiceBroker", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(
             name: "SluiceClusterTests",
             dependencies: [
@@ -159,6 +171,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "SluiceIntegrationTests",
-            dependencies: ["SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability"]),
+            dependencies: [
+                "SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
     ]
 )

@@ -1,5 +1,6 @@
 import Glibc
 import Prometheus
+import SluiceObservability
 import Synchronization
 
 /// The standard process metrics (`process_cpu_seconds_total`, `process_resident_memory_bytes`,

@@ -1,4 +1,5 @@
 import Prometheus
+import SluiceObservability
 
 /// The accumulator gauges of one partition, labelled `topic` and `partition`, created once by
 /// ``ProducerMetrics/partition(topic:partition:)`` and kept by the accumulator's per-partition deque so
@@ -18,12 +19,10 @@ public final class ProducerPartitionGauges: Sendable {
     let isRecording: Bool
 
     init(registry: PrometheusCollectorRegistry, topic: String, partition: Int32, recording: Bool = true) {
+        let labels = MetricLabels.partition(topic: topic, partition: partition)
         self.isRecording = recording
-        precondition(!topic.isEmpty, "producer partition gauges for an empty topic name")
-        precondition(partition >= 0, "negative partition \(partition)")
         self.topic = topic
         self.partition = partition
-        let labels = [topic, String(partition)]
         self.batches = registry.makeGauge(.producerAccumulatorBatches, labelValues: labels)
         self.records = registry.makeGauge(.producerAccumulatorRecords, labelValues: labels)
     }
@@ -45,14 +44,12 @@ public final class ProducerPartitionGauges: Sendable {
     /// `sluice_producer_accumulator_batches{topic,partition}`: batches waiting (queue depth).
     public func setBatches(_ count: Int) {
         guard isRecording else { return }
-        assert(count >= 0, "negative accumulator batch count \(count)")
-        batches.set(to: Double(count))
+        batches.set(nonNegative: count)
     }
 
     /// `sluice_producer_accumulator_records{topic,partition}`: records waiting.
     public func setRecords(_ count: Int) {
         guard isRecording else { return }
-        assert(count >= 0, "negative accumulator record count \(count)")
-        records.set(to: Double(count))
+        records.set(nonNegative: count)
     }
 }

@@ -1,4 +1,5 @@
 import Prometheus
+import SluiceObservability
 import Synchronization
 
 /// The per-topic record counters of a producer, labelled `topic`, created once by
@@ -26,12 +27,12 @@ public final class ProducerTopicCounters: Sendable {
     let isRecording: Bool
 
     init(registry: PrometheusCollectorRegistry, topic: String, recording: Bool = true) {
+        let labels = MetricLabels.topic(topic)
         self.isRecording = recording
-        precondition(!topic.isEmpty, "producer topic counters for an empty topic name")
         self.topic = topic
         self.registry = registry
-        self.recordsSent = registry.makeCounter(.producerRecordsSent, labelValues: [topic])
-        self.recordRetries = registry.makeCounter(.producerRecordRetries, labelValues: [topic])
+        self.recordsSent = registry.makeCounter(.producerRecordsSent, labelValues: labels)
+        self.recordRetries = registry.makeCounter(.producerRecordRetries, labelValues: labels)
     }
 
     /// Every counter of this topic, for unregistering.

@@ -1,13 +1,13 @@
+import SluiceObservability
+
 extension ProducerMetrics {
     /// `sluice_producer_accumulator_bytes` and `sluice_producer_buffer_available_bytes`: the split of
     /// `buffer.memory` between batches (open, ready or in flight) and the free pool. Call after each
     /// allocation and release, with both values read under the pool's lock so they add up to `buffer.memory`.
     public func setBufferMemory(usedBytes: Int, availableBytes: Int) {
         guard isRecording else { return }
-        assert(usedBytes >= 0, "negative buffer memory in use \(usedBytes)")
-        assert(availableBytes >= 0, "negative buffer memory available \(availableBytes)")
-        accumulatorBytes.set(to: Double(usedBytes))
-        bufferAvailableBytes.set(to: Double(availableBytes))
+        accumulatorBytes.set(nonNegative: usedBytes)
+        bufferAvailableBytes.set(nonNegative: availableBytes)
     }
 
     /// `sluice_producer_buffer_wait_seconds`: a `send` waited `duration` for `buffer.memory` (at most
@@ -32,10 +32,7 @@ extension ProducerMetrics {
         guard isRecording else { return }
         precondition(sizeBytes >= 0, "negative batch size \(sizeBytes)")
         precondition(records > 0, "sent batch without records: \(records)")
-        guard let counter = batchesSent[reason] else {
-            preconditionFailure("no batches-sent counter for reason=\(reason.rawValue)")
-        }
-        counter.increment(by: Int64(1))
+        batchesSent[reason].increment(by: Int64(1))
         batchSizeBytes.record(Double(sizeBytes))
         batchRecords.record(Double(records))
     }

@@ -1,3 +1,7 @@
+import SluiceBroker
+import SluiceObservability
+import SluiceProducer
+
 /// The operator's reference of what this build exposes, for `docs/observability.md`: every metric declared
 /// at start (name, type, labels, help) and every catalogued journald event (`SLUICE_EVENT`, `MESSAGE_ID`,
 /// priority, fields). Generated from the same definitions the daemon declares, so it cannot drift; a test

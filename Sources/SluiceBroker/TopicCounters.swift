@@ -1,4 +1,5 @@
 import Prometheus
+import SluiceObservability
 
 /// The per-topic counters of a broker, labelled `topic`, created once by ``BrokerMetrics/topic(_:)`` and
 /// kept by the produce and fetch paths so counting needs no lookup. Each call is one relaxed atomic add.
@@ -12,12 +13,12 @@ public final class TopicCounters: Sendable {
     let notEnoughReplicas: Prometheus.Counter
 
     init(registry: PrometheusCollectorRegistry, topic: String) {
-        precondition(!topic.isEmpty, "topic counters for an empty topic name")
+        let labels = MetricLabels.topic(topic)
         self.topic = topic
-        self.recordsIn = registry.makeCounter(.brokerRecordsIn, labelValues: [topic])
-        self.bytesIn = registry.makeCounter(.brokerBytesIn, labelValues: [topic])
-        self.bytesOut = registry.makeCounter(.brokerBytesOut, labelValues: [topic])
-        self.notEnoughReplicas = registry.makeCounter(.brokerNotEnoughReplicas, labelValues: [topic])
+        self.recordsIn = registry.makeCounter(.brokerRecordsIn, labelValues: labels)
+        self.bytesIn = registry.makeCounter(.brokerBytesIn, labelValues: labels)
+        self.bytesOut = registry.makeCounter(.brokerBytesOut, labelValues: labels)
+        self.notEnoughReplicas = registry.makeCounter(.brokerNotEnoughReplicas, labelValues: labels)
     }
 
     /// Every counter of this topic, for unregistering.

@@ -1,4 +1,5 @@
 import Prometheus
+import SluiceObservability
 
 extension BrokerMetrics {
     /// The per-topic counters of the broker's idempotent-producer check (observability.md, "Broker"):
@@ -28,10 +29,10 @@ extension BrokerMetrics {
     /// The idempotence counters of `topic`; the registry returns the same series on every call (they are
     /// created with the topic's other counters by ``topic(_:)``).
     public func producerStateCounters(topic: String) -> ProducerStateCounters {
-        precondition(!topic.isEmpty, "producer-state counters for an empty topic name")
+        let labels = MetricLabels.topic(topic)
         return ProducerStateCounters(
             topic: topic,
-            duplicateBatches: registry.makeCounter(.brokerDuplicateBatches, labelValues: [topic]),
-            outOfOrderSequences: registry.makeCounter(.brokerOutOfOrderSequence, labelValues: [topic]))
+            duplicateBatches: registry.makeCounter(.brokerDuplicateBatches, labelValues: labels),
+            outOfOrderSequences: registry.makeCounter(.brokerOutOfOrderSequence, labelValues: labels))
     }
 }

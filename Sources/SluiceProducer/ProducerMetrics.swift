@@ -1,8 +1,12 @@
 import Prometheus
-import Synchronization
+import SluiceObservability
+import SluiceWire
 
 /// The producer's metrics (observability.md, "Producer"), declared with help text on a registry that the
-/// embedding program exposes — `sluiced` shares the broker's, so `/metrics` shows the gateway's producer.
+/// embedding program exposes — `sluiced` shares the broker's, so `/metrics` shows the gateway's producer;
+/// an application passes its own `PrometheusCollectorRegistry` (`ProducerMetrics(registry:)`, then
+/// `Producer(config:…, metrics:)`) and serves it next to its other metrics. Nothing is global: two producers
+/// on two registries never see each other's series.
 ///
 /// Hot paths keep handles: ``partition(topic:partition:)``, ``topic(_:)`` and ``broker(_:)`` are called
 /// once when a partition, topic or connection appears and return objects whose updates need no label
@@ -23,9 +27,9 @@ public final class ProducerMetrics: Sendable {
 
     /// Bounds of `sluice_producer_batch_size_bytes`: 64 B to 16 MiB in ×4 steps (10 bounds), covering a
     /// one-record batch up to a large `batch.size` or `max.request.size`.
-    public static let batchSizeBuckets: [Double] = geometricBuckets(from: 64, to: 16 * 1_024 * 1_024, factor: 4)
+    public static let batchSizeBuckets: [Double] = MetricBuckets.geometric(from: 64, to: 16 * 1_024 * 1_024, factor: 4)
     /// Bounds of `sluice_producer_batch_records`: 1 to 65,536 records in ×4 steps (9 bounds).
-    public static let batchRecordsBuckets: [Double] = geometricBuckets(from: 1, to: 65_536, factor: 4)
+    public static let batchRecordsBuckets: [Double] = MetricBuckets.geometric(from: 1, to: 65_536, factor: 4)
 
     /// The registry everything is declared on (shared with `BrokerMetrics` in `sluiced`).
     public let registry: PrometheusCollectorRegistry
@@ -34,18 +38,13 @@ public final class ProducerMetrics: Sendable {
     let bufferAvailableBytes: Gauge
     let bufferWait: DurationHistogram
     let lingerWait: DurationHistogram
-    let batchesSent: [BatchSendReason: Prometheus.Counter]
+    let batchesSent: LabelledSeries<BatchSendReason, Prometheus.Counter>
     let batchSizeBytes: ValueHistogram
     let batchRecords: ValueHistogram
     let deliveryLatency: DurationHistogram
-    let partitions = Mutex<[PartitionKey: ProducerPartitionGauges]>([:])
-    let topics = Mutex<[String: ProducerTopicCounters]>([:])
-    let brokers = Mutex<[Int32: ProducerBrokerMetrics]>([:])
-
-    struct PartitionKey: Hashable {
-        var topic: String
-        var partition: Int32
-    }
+    let partitions = MetricHandles<TopicPartition, ProducerPartitionGauges>()
+    let topics = MetricHandles<String, ProducerTopicCounters>()
+    let brokers = MetricHandles<Int32, ProducerBrokerMetrics>()
 
     /// False when recording is off (`metrics.enabled=false`): the series stay declared (zero-valued, so
     /// dashboards see them), but nothing updates them — what "metrics off" costs is measured against this.
@@ -53,6 +52,12 @@ public final class ProducerMetrics: Sendable {
 
     /// Declares every producer metric on `registry` (zero-valued, known labels registered); with
     /// `recording` false every update is skipped.
+    ///
+    /// The default registry is a new one of this object's own. To expose a producer's series with an
+    /// application's other metrics, pass the application's registry and hand this object to the producer:
+    /// `Producer(config: …, metrics: ProducerMetrics(registry: registry))`. The producer then records as this
+    /// object was made (`recording`) and does not consult its `metrics.enabled` key, which only applies to
+    /// the `ProducerMetrics` a producer makes for itself when given none.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), recording: Bool = true) {
         self.registry = registry
         self.isRecording = recording
@@ -60,13 +65,11 @@ public final class ProducerMetrics: Sendable {
         self.bufferAvailableBytes = registry.makeGauge(.producerBufferAvailableBytes)
         self.bufferWait = registry.makeDurationHistogram(.producerBufferWait)
         self.lingerWait = registry.makeDurationHistogram(.producerLingerWait)
-        var sent: [BatchSendReason: Prometheus.Counter] = [:]
-        for reason in BatchSendReason.allCases {
-            sent[reason] = registry.makeCounter(.producerBatchesSent, labelValues: [reason.rawValue])
+        self.batchesSent = LabelledSeries { reason in
+            registry.makeCounter(.producerBatchesSent, labelValues: [reason.rawValue])
         }
-        self.batchesSent = sent
-        self.batchSizeBytes = Self.makeValueHistogram(registry, .producerBatchSizeBytes, buckets: Self.batchSizeBuckets)
-        self.batchRecords = Self.makeValueHistogram(registry, .producerBatchRecords, buckets: Self.batchRecordsBuckets)
+        self.batchSizeBytes = registry.makeValueHistogram(.producerBatchSizeBytes, buckets: Self.batchSizeBuckets)
+        self.batchRecords = registry.makeValueHistogram(.producerBatchRecords, buckets: Self.batchRecordsBuckets)
         self.deliveryLatency = registry.makeDurationHistogram(.producerDeliveryLatency)
         assert(batchesSent.count == BatchSendReason.allCases.count)
     }
@@ -75,19 +78,5 @@ public final class ProducerMetrics: Sendable {
     /// broker. (`sluiced` emits through `BrokerMetrics`, which shares the registry.)
     public func emit() -> String {
         registry.emitToString()
-    }
-
-    /// `first`, `first × factor`, … up to and including `last`.
-    static func geometricBuckets(from first: Double, to last: Double, factor: Double) -> [Double] {
-        precondition(first > 0, "geometric buckets from \(first)")
-        precondition(factor > 1, "geometric buckets by factor \(factor)")
-        var bounds: [Double] = []
-        var bound = first
-        while bound <= last {
-            bounds.append(bound)
-            bound *= factor
-        }
-        assert(bounds.last == last, "\(last) is not \(first) × \(factor)^n")
-        return bounds
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SluiceObservability
+@testable import SluiceBroker
 
 @Suite struct ProcessMetricsTests {
     @Test func statParsingCountsFieldsAfterTheLastParenthesis() {

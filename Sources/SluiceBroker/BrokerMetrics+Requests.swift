@@ -1,20 +1,16 @@
+import SluiceObservability
+
 extension BrokerMetrics {
     /// A produce request with `acks` was answered (or, for acks=0, finished) `latency` after it arrived:
     /// `sluice_broker_produce_requests_total{acks}` and `sluice_broker_produce_latency_seconds{acks}`.
     public func recordProduceRequest(acks: ProduceAcks, latency: Duration) {
-        guard let metrics = produceRequests[acks] else {
-            preconditionFailure("no produce metrics for acks=\(acks.rawValue)")
-        }
-        metrics.record(latency)
+        produceRequests[acks].record(latency)
     }
 
     /// A fetch request from a `type` requester was answered `latency` after it arrived:
     /// `sluice_broker_fetch_requests_total{type}` and `sluice_broker_fetch_latency_seconds{type}`.
     public func recordFetchRequest(type: FetchRequestType, latency: Duration) {
-        guard let metrics = fetchRequests[type] else {
-            preconditionFailure("no fetch metrics for type=\(type.rawValue)")
-        }
-        metrics.record(latency)
+        fetchRequests[type].record(latency)
     }
 
     /// One log flush (fsync) took `duration`: `sluice_log_flush_seconds`.
@@ -37,25 +33,21 @@ extension BrokerMetrics {
     /// `sluice_broker_produce_purgatory_size`: acks=all requests now waiting for the high watermark. For an
     /// owner that counts waiters itself; do not mix with ``purgatoryEntered()`` and ``purgatoryLeft()``.
     public func setProducePurgatorySize(_ count: Int) {
-        assert(count >= 0, "negative purgatory size \(count)")
-        producePurgatorySize.set(to: Double(count))
+        producePurgatorySize.set(nonNegative: count)
     }
 
     /// `sluice_broker_leader_partitions`: partitions this broker leads now.
     public func setLeaderPartitions(_ count: Int) {
-        assert(count >= 0, "negative leader partition count \(count)")
-        leaderPartitions.set(to: Double(count))
+        leaderPartitions.set(nonNegative: count)
     }
 
     /// `sluice_broker_under_replicated_partitions`: led partitions whose ISR is smaller than their replicas.
     public func setUnderReplicatedPartitions(_ count: Int) {
-        assert(count >= 0, "negative under-replicated count \(count)")
-        underReplicatedPartitions.set(to: Double(count))
+        underReplicatedPartitions.set(nonNegative: count)
     }
 
     /// `sluice_broker_under_min_isr_partitions`: led partitions whose ISR is below `min.insync.replicas`.
     public func setUnderMinISRPartitions(_ count: Int) {
-        assert(count >= 0, "negative under-min-ISR count \(count)")
-        underMinISRPartitions.set(to: Double(count))
+        underMinISRPartitions.set(nonNegative: count)
     }
 }

@@ -1,14 +1,17 @@
 import Foundation
 
 /// Running real tools (promtool, journalctl) from tests, and temporary files for them.
-enum TestTools {
-    struct Result {
-        var status: Int32
-        var output: String
+public enum TestTools {
+    /// A finished run: exit status and stdout with stderr.
+    public struct Result: Sendable {
+        /// The exit status.
+        public var status: Int32
+        /// Standard output and standard error, interleaved.
+        public var output: String
     }
 
     /// The path of `name` on `PATH`, or nil.
-    static func find(_ name: String) -> String? {
+    public static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
@@ -21,7 +24,7 @@ enum TestTools {
 
     /// Runs `executable` with `arguments`, stdin from `standardInputPath` (or nothing), and returns its
     /// exit status with stdout and stderr combined.
-    static func run(_ executable: String, _ arguments: [String], standardInputPath: String? = nil) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], standardInputPath: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -40,21 +43,21 @@ enum TestTools {
     }
 
     /// A new directory under the system temporary directory.
-    static func makeTemporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "sluice-observability-\(UUID().uuidString)"
+    public static func makeTemporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "sluice-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// Writes `text` to a new temporary file and returns its path.
-    static func writeTemporaryFile(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "sluice-observability-\(UUID().uuidString).txt"
+    public static func writeTemporaryFile(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "sluice-test-\(UUID().uuidString).txt"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
     /// Removes a file or directory made by these helpers.
-    static func remove(_ path: String) {
+    public static func remove(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }
 }

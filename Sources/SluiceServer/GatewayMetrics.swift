@@ -1,4 +1,5 @@
 import Prometheus
+import SluiceObservability
 
 /// The producer gateway's metrics (observability.md, "Process and build": `sluice_gateway_requests_total{code}`,
 /// `sluice_gateway_request_seconds`), declared with help text on the registry `/metrics` emits.
@@ -14,27 +15,22 @@ public final class GatewayMetrics: Sendable {
     /// type), 422 (malformed body), 500 (internal or metadata failure).
     public static let codes: [Int] = [200, 404, 413, 415, 422, 500]
 
-    let requests: [Int: Prometheus.Counter]
+    let requests: LabelledSeries<Int, Prometheus.Counter>
     let duration: DurationHistogram
 
     /// Declares the gateway's metrics on `registry` (share the broker's so one scrape shows everything).
     public init(registry: PrometheusCollectorRegistry) {
-        var requests: [Int: Prometheus.Counter] = [:]
-        for code in Self.codes {
-            requests[code] = registry.makeCounter(.gatewayRequests, labelValues: [String(code)])
+        self.requests = LabelledSeries(Self.codes) { code in
+            registry.makeCounter(.gatewayRequests, labelValues: [String(code)])
         }
-        self.requests = requests
         self.duration = registry.makeDurationHistogram(.gatewayRequestDuration)
-        assert(self.requests.count == Self.codes.count, "duplicate gateway status code")
+        assert(requests.count == Self.codes.count)
     }
 
     /// One gateway request answered with HTTP status `code` after `duration`. `code` must be one of
     /// ``codes``: the label set stays bounded, and a new status needs a declaration here first.
     public func recordRequest(code: Int, duration: Duration) {
-        guard let counter = requests[code] else {
-            preconditionFailure("gateway status \(code) is not declared in GatewayMetrics.codes")
-        }
-        counter.increment(by: Int64(1))
+        requests[code].increment(by: Int64(1))
         self.duration.record(max(duration, .zero))
     }
 }

@@ -1,6 +1,7 @@
+import SluiceObservability
 import Testing
 
-@testable import SluiceObservability
+@testable import SluiceBroker
 
 @Suite struct BrokerMetricsTests {
     /// A metrics object with one partition and one topic, so every labelled family has a series.
@@ -64,7 +65,7 @@ import Testing
         #expect(after.contains("sluice_log_segments_deleted_total{reason=\"retention_ms\"} 0\n"))
     }
 
-    @Test func partitionGaugesStartAtZeroAndMoveWhenSet() {
+    @Test func partitionGaugesStartAtZeroAndMoveWhenUpdated() {
         let metrics = BrokerMetrics(version: "test")
         let gauges = metrics.partition(topic: "orders", partition: 3)
         let labels = "{topic=\"orders\",partition=\"3\"}"
@@ -72,20 +73,15 @@ import Testing
         for name in ["sluice_partition_log_end_offset", "sluice_partition_high_watermark", "sluice_log_size_bytes"] {
             #expect(before.contains("\(name)\(labels) 0.0\n"), "\(name) not zero at creation")
         }
-        gauges.setLogEndOffset(120)
-        gauges.setHighWatermark(100)
-        gauges.setLogStartOffset(7)
-        gauges.setLeaderEpoch(4)
-        gauges.setISRSize(2)
-        gauges.setReplicas(3)
-        gauges.setLogSizeBytes(4_096)
+        // A high watermark read after the log end offset may already be past it: no order is asserted.
+        gauges.update(
+            logEndOffset: 120, highWatermark: 121, logStartOffset: 7, sizeBytes: 4_096, leaderEpoch: -1, isrSize: 0,
+            replicas: 0)
         let after = metrics.emit()
         #expect(after.contains("sluice_partition_log_end_offset\(labels) 120.0\n"))
-        #expect(after.contains("sluice_partition_high_watermark\(labels) 100.0\n"))
+        #expect(after.contains("sluice_partition_high_watermark\(labels) 121.0\n"))
         #expect(after.contains("sluice_partition_log_start_offset\(labels) 7.0\n"))
-        #expect(after.contains("sluice_partition_leader_epoch\(labels) 4.0\n"))
-        #expect(after.contains("sluice_partition_isr_size\(labels) 2.0\n"))
-        #expect(after.contains("sluice_partition_replicas\(labels) 3.0\n"))
+        #expect(after.contains("sluice_partition_leader_epoch\(labels) -1.0\n"))
         #expect(after.contains("sluice_log_size_bytes\(labels) 4096.0\n"))
     }
 
@@ -209,29 +205,5 @@ import Testing
         let text = String(decoding: buffer, as: UTF8.self)
         #expect(text.contains("# TYPE sluice_broker_produce_requests_total counter\n"))
         #expect(text.hasSuffix("\n"))
-    }
-
-    @Test func latencyBucketsSpanFiftyMicrosecondsToTenSecondsInSmallSteps() {
-        let buckets = MetricBuckets.latency
-        #expect(buckets.first == .microseconds(50))
-        #expect(buckets.last == .seconds(10))
-        for (lower, upper) in zip(buckets, buckets.dropFirst()) {
-            #expect(lower < upper)
-            #expect(upper / lower <= 2.5)
-        }
-    }
-
-    @Test func promtoolAcceptsTheExposition() throws {
-        guard let promtool = TestTools.find("promtool") else {
-            print("skipped promtoolAcceptsTheExposition: promtool is not on PATH (Debian package prometheus)")
-            return
-        }
-        let metrics = populatedMetrics()
-        metrics.recordProduceRequest(acks: .all, latency: .milliseconds(3))
-        metrics.topic("orders").recordAppend(records: 3, bytes: 300)
-        let file = try TestTools.writeTemporaryFile(metrics.emit())
-        defer { TestTools.remove(file) }
-        let result = try TestTools.run(promtool, ["check", "metrics"], standardInputPath: file)
-        #expect(result.status == 0, "promtool check metrics failed: \(result.output)")
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
+import SluiceBroker
 import SluiceObservability
+import SluiceProducer
+import SluiceServer
 import Testing
 
 /// `docs/observability.md` is generated from the definitions the daemon declares; it must be current.

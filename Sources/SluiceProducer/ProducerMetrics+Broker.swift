@@ -1,4 +1,5 @@
 import Prometheus
+import SluiceObservability
 
 /// The request metrics of one destination broker, labelled `broker` (its node id), created once by
 /// ``ProducerMetrics/broker(_:)`` and kept by the sender's connection to that broker.
@@ -47,8 +48,7 @@ public final class ProducerBrokerMetrics: Sendable {
     /// do not mix with ``requestSent()``/``requestCompleted(latency:)``.
     public func setInFlightRequests(_ count: Int) {
         guard isRecording else { return }
-        assert(count >= 0, "negative in-flight request count \(count)")
-        inFlightRequests.set(to: Double(count))
+        inFlightRequests.set(nonNegative: count)
     }
 
     /// `sluice_producer_request_latency_seconds{broker}` alone, for an owner using

@@ -1,6 +1,7 @@
+import SluiceObservability
 import Testing
 
-@testable import SluiceObservability
+@testable import SluiceProducer
 
 @Suite struct ProducerMetricsTests {
     /// Producer metrics with one partition, topic (with one error) and broker, so every labelled family
@@ -229,43 +230,6 @@ import Testing
                 #expect(upper == lower * 4)
             }
         }
-    }
-
-    @Test func brokerAndProducerMetricsShareOneRegistry() {
-        let broker = BrokerMetrics(version: "test")
-        let producer = ProducerMetrics(registry: broker.registry)
-        producer.recordBatchSent(reason: .flush, sizeBytes: 512, records: 2)
-        let text = broker.emit()
-        #expect(text.contains("sluice_producer_batches_sent_total{reason=\"flush\"} 1\n"))
-        #expect(text.contains("# HELP sluice_broker_leader_partitions "))
-        #expect(producer.emit() == broker.registry.emitToString())
-    }
-
-    @Test func promtoolAcceptsBrokerAndProducerMetricsOnOneRegistry() throws {
-        guard let promtool = TestTools.find("promtool") else {
-            print(
-                "skipped promtoolAcceptsBrokerAndProducerMetricsOnOneRegistry: promtool is not on PATH "
-                    + "(Debian package prometheus)")
-            return
-        }
-        let broker = BrokerMetrics(version: "test")
-        _ = broker.partition(topic: "orders", partition: 0)
-        broker.topic("orders").recordAppend(records: 3, bytes: 300)
-        let producer = populate(ProducerMetrics(registry: broker.registry))
-        producer.partition(topic: "orders", partition: 0).update(batches: 2, records: 40)
-        producer.setBufferMemory(usedBytes: 1_024, availableBytes: 31_744)
-        producer.recordBufferWait(.milliseconds(1))
-        producer.recordLingerWait(.milliseconds(5))
-        producer.recordBatchSent(reason: .linger, sizeBytes: 4_000, records: 40)
-        producer.topic("orders").recordSent(records: 40)
-        producer.topic("orders").recordRetried(records: 2)
-        producer.broker(1).requestSent()
-        producer.broker(1).requestCompleted(latency: .milliseconds(3))
-        producer.recordDeliveryLatency(.milliseconds(9))
-        let file = try TestTools.writeTemporaryFile(broker.emit())
-        defer { TestTools.remove(file) }
-        let result = try TestTools.run(promtool, ["check", "metrics"], standardInputPath: file)
-        #expect(result.status == 0, "promtool check metrics failed: \(result.output)")
     }
 }
 
