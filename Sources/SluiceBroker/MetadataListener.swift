@@ -42,7 +42,7 @@ public struct MetadataListener: Sendable {
             let changes = try await store.watch(fromRevision: cache.revision + 1)
             for await watched in changes {
                 guard case .change(let event) = watched else { break }
-                apply(event)
+                await apply(event)
             }
             if Task.isCancelled { return }
             logger.notice("metadata watch ended at revision \(cache.revision); re-listing")
@@ -51,10 +51,10 @@ public struct MetadataListener: Sendable {
     }
 
     /// Applies one change: the replica manager first, then the cache.
-    func apply(_ event: MetadataEvent) {
+    func apply(_ event: MetadataEvent) async {
         switch event.change {
         case .topicCreated(let topic): host(topic)
-        case .topicDeleted(let name): replicaManager.remove(topic: name)
+        case .topicDeleted(let name): await replicaManager.remove(topic: name)
         case .partitionChanged(let topic, let state): applyRole(topic: topic, state)
         case .brokerRegistered, .brokerDeregistered, .controllerChanged: break
         }
@@ -101,7 +101,7 @@ public struct MetadataListener: Sendable {
     /// Re-reads the store: drops topics gone, hosts topics new, replaces the cache.
     func relist() async throws {
         let snapshot = try await store.snapshot()
-        for name in cache.image.topics.keys where snapshot.topics[name] == nil { replicaManager.remove(topic: name) }
+        for name in cache.image.topics.keys where snapshot.topics[name] == nil { await replicaManager.remove(topic: name) }
         for topic in snapshot.topics.values.sorted(by: { $0.name < $1.name }) {
             host(topic)
             // A role change inside the compacted gap arrives only as the snapshot's state.
