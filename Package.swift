@@ -93,6 +93,7 @@ let package = Package(
             dependencies: [
                 "SluiceWire", "SluiceObservability",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
