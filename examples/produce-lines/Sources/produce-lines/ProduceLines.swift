@@ -17,7 +17,8 @@ struct ProduceLines {
         var lines: [String] = []
     }
 
-    static let usage = "usage: produce-lines --topic T [--bootstrap-server host:port] [--acks 0|1|all] [--metrics] [LINE…]\n"
+    static let usage =
+        "usage: produce-lines --topic T [--bootstrap-server host:port] [--acks 0|1|all] [--metrics] [LINE…]\n"
 
     static func main() async {
         guard let options = parse(Array(CommandLine.arguments.dropFirst())) else {
