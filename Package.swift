@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "SluiceServerTests",
             dependencies: [
-                "SluiceServer", "SluiceBroker", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
+                "SluiceServer", "SluiceBroker", "SluiceCluster", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(

@@ -1,4 +1,5 @@
 import SluiceBroker
+import SluiceCluster
 import SluiceObservability
 import SluiceProducer
 
@@ -12,7 +13,8 @@ public enum ObservabilityReference {
         var text = """
             # Sluice observability reference
 
-            Generated from the metric and event definitions the daemon declares (`SluiceObservability`); a test
+            Generated from the metric and event definitions the daemon declares (each module's metrics type,
+            and `SluiceObservability`'s event catalogue); a test
             (`ObservabilityReferenceTests`) checks this file is current and says how to regenerate it. Names are
             public API: dashboards, alerts and scripts depend on them. Every metric below is registered when
             `sluiced` starts, zero-valued for every known label value, on `GET /metrics` of `http.listener`
@@ -21,6 +23,7 @@ public enum ObservabilityReference {
 
             """
         text += section("Broker and process (`BrokerMetrics`)", BrokerMetrics.definitions)
+        text += section("Controller and cluster (`ControllerMetrics`)", ControllerMetrics.definitions)
         text += section("Producer (`ProducerMetrics`: the gateway's producer in `sluiced`, any library embedding)",
             ProducerMetrics.definitions)
         text += section("Gateway (`GatewayMetrics`)", GatewayMetrics.definitions)

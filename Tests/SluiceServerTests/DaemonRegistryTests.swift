@@ -1,5 +1,6 @@
 import Prometheus
 import SluiceBroker
+import SluiceCluster
 import SluiceObservability
 import SluiceProducer
 import SluiceServer
@@ -28,6 +29,8 @@ import Testing
         producer.broker(1).requestCompleted(latency: .milliseconds(3))
         producer.recordDeliveryLatency(.milliseconds(9))
         GatewayMetrics(registry: broker.registry).recordRequest(code: 200, duration: .milliseconds(4))
+        ControllerMetrics(registry: broker.registry).observe(
+            controller: ControllerInfo(brokerId: 1, epoch: 3), localBrokerId: 1, brokersAlive: 1, offlinePartitions: 0)
         return broker
     }
 
@@ -45,7 +48,9 @@ import Testing
 
     @Test func everyDeclaredMetricOfTheDaemonIsExposedWithHelpAndType() {
         let text = Self.populatedRegistry().emit()
-        for definition in BrokerMetrics.definitions + ProducerMetrics.definitions + GatewayMetrics.definitions {
+        let all = BrokerMetrics.definitions + ControllerMetrics.definitions + ProducerMetrics.definitions
+            + GatewayMetrics.definitions
+        for definition in all {
             #expect(text.contains("# HELP \(definition.name) "), "no HELP for \(definition.name)")
             #expect(text.contains("# TYPE \(definition.name) \(definition.kind.rawValue)\n"), "\(definition.name)")
         }
