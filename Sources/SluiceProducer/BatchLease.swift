@@ -10,10 +10,11 @@
 ///
 /// `@unchecked Sendable`: `queue` is dereferenced only under the accumulator's lock (deques live as long as
 /// the accumulator); the batch itself is a Sendable value owned by the run while leased.
+@usableFromInline
 struct BatchLease: @unchecked Sendable {
     /// The deque it was taken from; dereferenced only by the accumulator, under its lock.
     let queue: PartitionQueue
-    let partition: Int32
+    @usableFromInline let partition: Int32
     /// The batch, appended to in place (its buffer stays uniquely referenced: no copy on append).
     var batch: ProducerBatch
     /// Records appended while leased (counted into the deque's gauges on return).
@@ -39,15 +40,19 @@ struct BatchLease: @unchecked Sendable {
 /// The leases a run holds: one inline (an unkeyed run holds one at a time, swapping a full batch for the
 /// next), more in an array (keyed records spread over partitions). A run of one topic's unkeyed records so
 /// allocates nothing for its leases.
+@usableFromInline
 struct LeaseSet: Sendable {
     private var first: BatchLease?
     private var others: [BatchLease] = []
 
+    @usableFromInline
     init() {}
 
+    @usableFromInline
     var isEmpty: Bool { first == nil && others.isEmpty }
 
     /// Where `partition`'s lease is, if the run holds one: 0 inline, then 1… in the array.
+    @usableFromInline
     func position(of partition: Int32) -> Int? {
         if first?.partition == partition { return 0 }
         var index = 0
@@ -60,17 +65,20 @@ struct LeaseSet: Sendable {
     }
 
     /// Appends to the lease at `position` when the record fits (in place: no copy of the batch).
+    @usableFromInline
     mutating func appendIfRoom(at position: Int, _ request: RecordAccumulator.AppendRequest) -> Bool {
         position == 0 ? first!.appendIfRoom(request) : others[position - 1].appendIfRoom(request)
     }
 
     /// Removes and returns the lease at `position`.
+    @usableFromInline
     mutating func remove(at position: Int) -> BatchLease {
         if position == 0 { return first.take()! }
         others.swapAt(position - 1, others.count - 1)
         return others.removeLast()
     }
 
+    @usableFromInline
     mutating func insert(_ lease: consuming BatchLease) {
         if first == nil {
             first = lease

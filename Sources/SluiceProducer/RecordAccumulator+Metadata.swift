@@ -33,6 +33,7 @@ extension RecordAccumulator {
     }
 
     /// The topic's partition count, when its metadata is known (for a custom partitioner).
+    @usableFromInline
     func partitionCount(of topic: String) -> Int32? {
         state.withLock { $0.topics[topic]?.layout?.partitionCount }
     }

@@ -27,12 +27,13 @@ import Synchronization
 /// - `PartitionQueue.queuedRecords`: + on append, lease return and re-enqueue, - on drain and expiry.
 /// - `PartitionQueue.inFlightBatches`: +1 on drain (`take`), -1 on an answer (`resolve`) or `abandon`.
 /// - `outstandingLeases`: +1 per lease taken, -1 per lease given back (`giveBack`).
+@usableFromInline
 final class RecordAccumulator: Sendable {
     let settings: AccumulatorSettings
     let pool: BufferPool
     let metrics: ProducerMetrics
     /// Woken when a batch becomes full or opens, and when a flush or close begins.
-    let wakeup: SenderWakeup
+    @usableFromInline let wakeup: SenderWakeup
     let state: Mutex<AccumulatorState>
 
     init(
@@ -239,10 +240,17 @@ private struct FlushWaiter {
 
 /// A buffer a `send` got from the pool after waiting, carried into its next append attempt; given back to
 /// the pool when that attempt finds room in an existing batch instead.
+@usableFromInline
 struct ReservedMemory: Sendable {
-    let buffer: ByteBuffer
+    @usableFromInline let buffer: ByteBuffer
     /// Bytes of `buffer.memory` it accounts for.
-    let bytes: Int
+    @usableFromInline let bytes: Int
+
+    @inlinable
+    init(buffer: ByteBuffer, bytes: Int) {
+        self.buffer = buffer
+        self.bytes = bytes
+    }
 }
 
 extension RecordAccumulator {
@@ -303,18 +311,35 @@ extension RecordAccumulator {
     ///
     /// `@unchecked Sendable`: it holds the serializers' lent pointers, which are only read synchronously by
     /// `append` (copied into the batch buffer) and never stored; everything else in it is Sendable.
+    @usableFromInline
     struct AppendRequest: @unchecked Sendable {
-        let topic: String
-        let choice: PartitionChoice
-        let key: UnsafeRawBufferPointer?
-        let value: UnsafeRawBufferPointer?
+        @usableFromInline let topic: String
+        @usableFromInline let choice: PartitionChoice
+        @usableFromInline let key: UnsafeRawBufferPointer?
+        @usableFromInline let value: UnsafeRawBufferPointer?
         /// CreateTime, ms since the epoch.
-        let timestamp: Int64
+        @usableFromInline let timestamp: Int64
         /// Monotonic time of the `send` call.
-        let nowNanos: Int64
+        @usableFromInline let nowNanos: Int64
         /// Keep a `RecordCompletion` (a callback, a sync waiter or interceptors listen).
-        let storesCompletion: Bool
-        let callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
+        @usableFromInline let storesCompletion: Bool
+        @usableFromInline let callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
+
+        @inlinable
+        init(
+            topic: String, choice: PartitionChoice, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+            timestamp: Int64, nowNanos: Int64, storesCompletion: Bool,
+            callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
+        ) {
+            self.topic = topic
+            self.choice = choice
+            self.key = key
+            self.value = value
+            self.timestamp = timestamp
+            self.nowNanos = nowNanos
+            self.storesCompletion = storesCompletion
+            self.callback = callback
+        }
     }
 
     /// Appends a record under one acquisition of the lock: resolve the partition (explicit, key hash or
@@ -322,6 +347,7 @@ extension RecordAccumulator {
     /// outcomes other than `.appended` tell the caller what to await before retrying.
     ///
     /// `reserved` is memory the caller waited for; it is used for a new batch or returned to the pool.
+    @usableFromInline
     func append(_ request: AppendRequest, reserved: inout ReservedMemory?) -> AppendOutcome {
         let outcome = state.withLock { state -> AppendOutcome in
             guard !state.isClosed else { return .closed }
@@ -457,6 +483,7 @@ extension RecordAccumulator {
 
 extension RecordAccumulator {
     /// What `lease` came to.
+    @usableFromInline
     enum LeaseOutcome: Sendable {
         /// The record appended to a leased batch, with the topic's partition count (for the run to cache).
         case leased(BatchLease, partitionCount: Int32)
@@ -473,6 +500,7 @@ extension RecordAccumulator {
     ///
     /// Returns whether the sender must be woken (a batch was sealed) with the outcome; the caller signals
     /// outside the lock.
+    @usableFromInline
     func lease(
         for request: AppendRequest, givingBack full: consuming BatchLease?, reserved: inout ReservedMemory?
     ) -> (LeaseOutcome, wakeSender: Bool) {
@@ -519,6 +547,7 @@ extension RecordAccumulator {
     /// Gives every lease back under one acquisition: a batch goes back as its deque's open batch, or sealed
     /// when it is full or another `send` opened a batch there meanwhile. Returns whether the sender must look
     /// again: a batch it has not seen (new), a full one, one past its linger, or a flush or close under way.
+    @usableFromInline
     func returnLeases(_ leases: inout LeaseSet, nowNanos: Int64) -> Bool {
         guard !leases.isEmpty else { return false }
         let lingerNanos = settings.lingerMs * 1_000_000
@@ -929,6 +958,7 @@ extension RecordAccumulator {
     var hasIncompleteBatches: Bool { state.withLock { $0.incompleteBatches > 0 } }
 
     /// Whether `close()` has begun (appends fail with `.closed`).
+    @usableFromInline
     var isClosed: Bool { state.withLock { $0.isClosed } }
 
     /// Stops appends (`.closed`) and makes every batch ready (reason `flush`) so `close()` drains them.
