@@ -1,4 +1,5 @@
 /// What one attempt to append a record under the accumulator's lock came to.
+@usableFromInline
 enum AppendOutcome: Sendable, Hashable {
     /// Appended to `partition`. `wakeSender`: a batch became full or a new one opened, so the sender must
     /// re-evaluate readiness (its next linger deadline changed).

@@ -8,6 +8,7 @@ extension BufferPool {
     /// The caller must not hold the accumulator's lock. `whenQueued` runs once the caller is in the waiters'
     /// line (not when served at once): the place to wake the sender, so that its readiness check sees the
     /// waiter and lets lingering batches go with reason `memory` — waking it earlier races the check.
+    @usableFromInline
     func allocate(
         bytes: Int, maxBlock: Duration, clock: any ProducerClock, whenQueued: @escaping @Sendable () -> Void = {}
     ) async throws(ProducerError) -> ByteBuffer {

@@ -14,6 +14,7 @@ import Synchronization
 ///
 /// Lock order: the accumulator's lock may be held while calling `tryAllocate`/`deallocate`; this type never
 /// calls back into the accumulator, and it resumes waiters outside its own lock.
+@usableFromInline
 final class BufferPool: Sendable {
     /// A `send` waiting for `bytes` of memory.
     struct Waiter {
@@ -71,6 +72,7 @@ final class BufferPool: Sendable {
     }
 
     /// Returns a batch's buffer; `bytes` is what it was allocated with. Hands memory to waiters in order.
+    @usableFromInline
     func deallocate(_ buffer: ByteBuffer, bytes: Int) {
         var served: [(CheckedContinuation<Result<ByteBuffer, ProducerError>, Never>, ByteBuffer)] = []
         state.withLock { state in

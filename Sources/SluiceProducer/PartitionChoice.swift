@@ -1,4 +1,5 @@
 /// How `send` chose a record's partition before the accumulator's lock resolves it.
+@usableFromInline
 enum PartitionChoice: Sendable, Hashable {
     /// Given by the record or a custom partitioner; checked against the partition count.
     case explicit(Int32)

@@ -62,6 +62,7 @@ extension Producer {
 
     /// The error for a record whose batch (header included) would exceed `max.request.size` or
     /// `buffer.memory`; nil when it fits.
+    @usableFromInline
     func sizeViolation(keyCount: Int?, valueCount: Int?) -> ProducerError? {
         let recordBytes =
             RecordBatchHeader.size + ProducerBatch.maximumRecordBytes(keyCount: keyCount, valueCount: valueCount)
@@ -76,6 +77,7 @@ extension Producer {
 
     /// The partition decision made outside the lock: explicit, murmur2 of the key, a custom partitioner's
     /// choice, or sticky. nil when a custom partitioner needs the partition count and metadata is missing.
+    @inlinable
     func partitionChoice(
         _ record: ProducerRecord<Key, Value>, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?
     ) -> PartitionChoice? {
@@ -91,6 +93,7 @@ extension Producer {
     }
 
     /// Calls `body` with the serialized key and value (nil for a null key or value), valid during the call.
+    @inlinable
     func withSerialized(
         _ record: ProducerRecord<Key, Value>,
         _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) -> AttemptResult
@@ -106,6 +109,7 @@ extension Producer {
     /// Fetches metadata for `topic` until it has partitions, `retry.backoff.ms` apart, until the deadline
     /// (`max.block.ms`); Kafka's `waitOnMetadata`. A topic that does not exist fails only at the deadline,
     /// as in Kafka (it may be being created).
+    @usableFromInline
     func awaitMetadata(topic: String, deadlineNanos: Int64) async throws(ProducerError) {
         var reason = "no answer"
         // Bounded by the deadline: every pass ends with a check against it.

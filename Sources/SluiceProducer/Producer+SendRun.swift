@@ -1,3 +1,6 @@
+import NIOCore
+import SluiceObservability
+
 extension Producer {
     /// Appends `records`, in order, as `send(_:completion:)` would each (async send: `completion` runs once
     /// per appended record, when it is acknowledged or has failed for good), without a lock per record.
@@ -13,6 +16,11 @@ extension Producer {
     /// giving its leases back. On an error the records before the failing one stay appended (their
     /// completions run as usual), the failing record and those after it are not sent, and the error is
     /// thrown (the failing record counts as failed in the metrics and the interceptors see it, as with `send`).
+    ///
+    /// Inlinable, with the run's passes, so the caller's record, collection and serializer types are
+    /// specialised where it calls: unspecialised, each record would be copied through value witnesses. The
+    /// lease and batch work below it (`LeaseSet`, `RecordAccumulator.lease`) stays in this module.
+    @inlinable
     public func send<Records: Collection>(
         contentsOf records: Records,
         completion: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
@@ -29,6 +37,7 @@ extension Producer {
     /// partition's batch leased, a concurrent `send` to that partition must open a batch of its own; short
     /// runs (a few records of a gateway request, say) would gain little from a lease and would split the
     /// batches of concurrent callers that otherwise share one.
+    @inlinable
     static var minimumLeasedRun: Int { 16 }
 
     /// `send(contentsOf:completion:)` for a caller that needs each record's own outcome, as if it sent each
@@ -36,6 +45,7 @@ extension Producer {
     /// in `records` (0-based) with its result, exactly once per record. A record that fails to be appended
     /// gets its error at once (counted in the metrics, seen by the interceptors) and the run goes on with the
     /// next one, so this never throws. Allocates one closure context per record (the position).
+    @inlinable
     public func send<Records: Collection>(
         contentsOf records: Records,
         completion: @escaping @Sendable (Int, Result<RecordMetadata, ProducerError>) -> Void
@@ -57,14 +67,23 @@ extension Producer {
 
     /// A record of a run being appended: intercepted, stamped, with its own `max.block.ms` deadline. Kept
     /// across the waits of its append, so interceptors see it once.
-    private struct RunRecord {
-        let record: ProducerRecord<Key, Value>
-        let timestamp: Int64
-        let deadlineNanos: Int64
+    @usableFromInline
+    struct RunRecord {
+        @usableFromInline let record: ProducerRecord<Key, Value>
+        @usableFromInline let timestamp: Int64
+        @usableFromInline let deadlineNanos: Int64
+
+        @inlinable
+        init(record: ProducerRecord<Key, Value>, timestamp: Int64, deadlineNanos: Int64) {
+            self.record = record
+            self.timestamp = timestamp
+            self.deadlineNanos = deadlineNanos
+        }
     }
 
     /// Why a pass stopped before the end of the run.
-    private enum RunStop {
+    @usableFromInline
+    enum RunStop {
         case needsMetadata
         case needsMemory(bytes: Int)
         case failed(ProducerError)
@@ -72,14 +91,22 @@ extension Producer {
 
     /// What a pass knows of the topic it appends to, from its last lease: no lock is needed to find the
     /// partition of the next record with the same topic.
-    private struct RunTopic {
-        let name: String
-        let partitionCount: Int32
+    @usableFromInline
+    struct RunTopic {
+        @usableFromInline let name: String
+        @usableFromInline let partitionCount: Int32
         /// The sticky partition this run appends unkeyed records to; nil until one was leased.
-        var sticky: Int32?
+        @usableFromInline var sticky: Int32?
+
+        @inlinable
+        init(name: String, partitionCount: Int32) {
+            self.name = name
+            self.partitionCount = partitionCount
+        }
 
         /// The partition `choice` resolves to, or nil when only the accumulator can tell (no sticky partition
         /// yet, or an explicit partition out of range: the lease reports the error).
+        @inlinable
         func partition(of choice: PartitionChoice) -> Int32? {
             switch choice {
             case .explicit(let given): return given >= 0 && given < partitionCount ? given : nil
@@ -90,17 +117,21 @@ extension Producer {
     }
 
     /// Where a run is: what its passes and the waits between them share.
-    private struct RunProgress {
+    @usableFromInline
+    struct RunProgress {
         /// Records taken so far (appended, or failed and skipped); the position of the next record.
-        var taken = 0
+        @usableFromInline var taken = 0
         /// The record whose append waits (metadata or memory); it is retried first in the next pass.
-        var waiting: RunRecord?
+        @usableFromInline var waiting: RunRecord?
         /// Memory a wait got for `waiting`; returned to the pool after the pass when no new batch took it.
-        var reserved: ReservedMemory?
+        @usableFromInline var reserved: ReservedMemory?
         /// Every record has been taken.
-        var isExhausted = false
+        @usableFromInline var isExhausted = false
         /// The pass's leased batches; empty between passes.
-        var leases = LeaseSet()
+        @usableFromInline var leases = LeaseSet()
+
+        @inlinable
+        init() {}
     }
 
     /// The append loop of `send(contentsOf:)`: passes that lease batches and append without the lock, each
@@ -108,7 +139,8 @@ extension Producer {
     /// that stopped the run (nil when none did). `callback` gives the completion of the record at a position.
     /// `continuesPastFailures`: a record that fails gets the error through its completion and the run goes
     /// on; otherwise the run stops there (the failing record's completion is not called).
-    private func appendRun<Records: Collection>(
+    @inlinable
+    func appendRun<Records: Collection>(
         _ records: Records, continuesPastFailures: Bool,
         callback: (Int) -> (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
     ) async -> (taken: Int, failure: ProducerError?) where Records.Element == ProducerRecord<Key, Value> {
@@ -162,7 +194,8 @@ extension Producer {
     /// One pass of a run, synchronous (leases are never held across an await): takes records from `next`
     /// (by position) until the run ends or a record must wait, then gives every lease back (one lock).
     /// Clocks are read once per 64 records: a record's CreateTime and send time are those of its group.
-    private func pass(
+    @inlinable
+    func pass(
         _ progress: inout RunProgress, callback: (Int) -> (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?,
         next: (Int) -> ProducerRecord<Key, Value>?
     ) -> RunStop? {
@@ -177,7 +210,12 @@ extension Producer {
         }
         var sinceClockRead = 0
         while true {
-            if progress.waiting == nil {
+            // The record to append: the one a previous pass stopped for, else the next. It goes back to
+            // `progress.waiting` only when this pass stops for it (one copy of the record per append).
+            let current: RunRecord
+            if let waiting = progress.waiting.take() {
+                current = waiting
+            } else {
                 guard let taken = next(progress.taken) else {
                     progress.isExhausted = true
                     return nil
@@ -192,11 +230,10 @@ extension Producer {
                 if hasInterceptors {
                     for interceptor in interceptors { record = interceptor.onSend(record) }
                 }
-                progress.waiting = RunRecord(
+                current = RunRecord(
                     record: record, timestamp: record.timestamp ?? wallMs,
                     deadlineNanos: nowNanos + config.maxBlockMs * 1_000_000)
             }
-            guard let current = progress.waiting else { preconditionFailure("no record to append") }
             if let cached = topic, cached.name != current.record.topic {
                 // Another topic: its leases go back first, so every lease held is of `topic`.
                 if accumulator.returnLeases(&leases, nowNanos: nowNanos) { accumulator.wakeup.signal() }
@@ -208,12 +245,17 @@ extension Producer {
                     current, nowNanos: nowNanos, callback: callback(progress.taken), topic: &topic, leases: &leases,
                     reserved: &progress.reserved)
             } catch {
+                progress.waiting = current
                 return .failed(error)
             }
+            if case .appended = outcome {
+                progress.taken += 1
+                continue
+            }
+            progress.waiting = current
             switch outcome {
             case .appended:
-                progress.waiting = nil
-                progress.taken += 1
+                preconditionFailure("handled above")
             case .needsMetadata:
                 return .needsMetadata
             case .needsMemory(let bytes):
@@ -231,7 +273,8 @@ extension Producer {
 
     /// Appends one record of a run: into a leased batch of its partition when it has room (no lock), else
     /// through `RecordAccumulator.lease` (one lock), which also gives back the batch it did not fit.
-    private func appendLeased(
+    @inlinable
+    func appendLeased(
         _ current: RunRecord, nowNanos: Int64, callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?,
         topic: inout RunTopic?, leases: inout LeaseSet, reserved: inout ReservedMemory?
     ) throws(ProducerError) -> AppendOutcome {
@@ -243,11 +286,12 @@ extension Producer {
             let choice: PartitionChoice?
             if let partitioner = customPartitioner, record.partition == nil {
                 // The cached count spares the lock `partitionChoice` takes to read it.
-                choice = topic.map { cached in
-                    partitioner.partition(
-                        topic: record.topic, key: key, value: value, partitionCount: cached.partitionCount
-                    ).map { .explicit($0) } ?? .sticky
-                } ?? partitionChoice(record, key: key, value: value)
+                choice =
+                    topic.map { cached in
+                        partitioner.partition(
+                            topic: record.topic, key: key, value: value, partitionCount: cached.partitionCount
+                        ).map { .explicit($0) } ?? .sticky
+                    } ?? partitionChoice(record, key: key, value: value)
             } else {
                 choice = partitionChoice(record, key: key, value: value)
             }
@@ -275,7 +319,8 @@ extension Producer {
                 return .success(.appended(partition: partition, wakeSender: false))
             case .needsMemory(let bytes): return .success(.needsMemory(bytes: bytes))
             case .needsMetadata: return .success(.needsMetadata)
-            case .invalidPartition(let partitionCount): return .success(.invalidPartition(partitionCount: partitionCount))
+            case .invalidPartition(let partitionCount):
+                return .success(.invalidPartition(partitionCount: partitionCount))
             case .closed: return .success(.closed)
             }
         }

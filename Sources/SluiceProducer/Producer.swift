@@ -22,35 +22,55 @@ public final class Producer<Key: Sendable, Value: Sendable>: Sendable {
     public let metrics: ProducerMetrics
 
     /// One append attempt's result, as it comes back through the serializers' lent bytes.
-    typealias AttemptResult = Result<AppendOutcome, ProducerError>
+    @usableFromInline typealias AttemptResult = Result<AppendOutcome, ProducerError>
     /// A serializer's `withSerialized`, fixed to the append's result type at init, so a `send` opens no
     /// existential (`any Serializer<Key>` would instantiate its metadata on every call).
-    typealias Lender<Input> = @Sendable (Input, String, (UnsafeRawBufferPointer) -> AttemptResult) -> AttemptResult
+    @usableFromInline typealias Lender<Input> =
+        @Sendable (Input, String, (UnsafeRawBufferPointer) -> AttemptResult) -> AttemptResult
 
-    let lendKey: Lender<Key>
-    let lendValue: Lender<Value>
+    @usableFromInline let lendKey: Lender<Key>
+    @usableFromInline let lendValue: Lender<Value>
     /// nil: Kafka's built-in partitioning (murmur2 of the key, hashed outside the lock; sticky without a key).
-    let customPartitioner: (any Partitioner)?
-    let interceptors: [any ProducerInterceptor<Key, Value>]
+    @usableFromInline let customPartitioner: (any Partitioner)?
+    @usableFromInline let interceptors: [any ProducerInterceptor<Key, Value>]
     /// `!interceptors.isEmpty`, read without touching the existential array on the hot path.
-    let hasInterceptors: Bool
-    let pool: BufferPool
-    let accumulator: RecordAccumulator
+    @usableFromInline let hasInterceptors: Bool
+    @usableFromInline let pool: BufferPool
+    @usableFromInline let accumulator: RecordAccumulator
     let sender: Sender
     let client: SluiceClient
-    let clock: any ProducerClock
+    @usableFromInline let clock: any ProducerClock
     let logger: Logger
     /// The sender loop. Owned here: `close()` stops and awaits it, `deinit` cancels it.
     let senderTask: Task<Void, Never>
 
     /// Creates a producer from Kafka-style properties (`bootstrap.servers`, `acks`, `linger.ms`, …).
     /// Throws `ConfigError` for a bad property; connects lazily (the first send fetches metadata).
-    public init(
+    ///
+    /// Inlinable so the serializers' `withSerialized` calls (once per record) are specialised for the
+    /// caller's serializer types where the producer is created, not made through their witness tables.
+    @inlinable
+    public convenience init(
         config properties: [String: String],
         keySerializer: some Serializer<Key>, valueSerializer: some Serializer<Value>,
         partitioner: (any Partitioner)? = nil,
         interceptors: [any ProducerInterceptor<Key, Value>] = [],
         metrics: ProducerMetrics? = nil
+    ) throws(ConfigError) {
+        try self.init(
+            config: properties,
+            lendKey: { key, topic, body in keySerializer.withSerialized(key, topic: topic, body) },
+            lendValue: { value, topic, body in valueSerializer.withSerialized(value, topic: topic, body) },
+            partitioner: partitioner, interceptors: interceptors, metrics: metrics)
+    }
+
+    /// The designated initializer behind `init(config:keySerializer:valueSerializer:…)`, with the
+    /// serializers already fixed to the append's result type.
+    @usableFromInline
+    init(
+        config properties: [String: String], lendKey: @escaping Lender<Key>, lendValue: @escaping Lender<Value>,
+        partitioner: (any Partitioner)?, interceptors: [any ProducerInterceptor<Key, Value>],
+        metrics: ProducerMetrics?
     ) throws(ConfigError) {
         let config = try ProducerConfig.parse(properties)
         let client: SluiceClient
@@ -66,8 +86,8 @@ public final class Producer<Key: Sendable, Value: Sendable>: Sendable {
         }
         self.config = config
         self.metrics = metrics ?? ProducerMetrics(recording: config.metricsEnabled)
-        self.lendKey = { key, topic, body in keySerializer.withSerialized(key, topic: topic, body) }
-        self.lendValue = { value, topic, body in valueSerializer.withSerialized(value, topic: topic, body) }
+        self.lendKey = lendKey
+        self.lendValue = lendValue
         self.customPartitioner = partitioner.flatMap { $0 is DefaultPartitioner ? nil : $0 }
         self.interceptors = interceptors
         self.hasInterceptors = !interceptors.isEmpty

@@ -10,6 +10,7 @@
 ///
 /// Decisions (linger, backoff, delivery timeout) use the monotonic clock; record timestamps (CreateTime)
 /// use the wall clock, as Kafka's `System.currentTimeMillis()` does.
+@usableFromInline
 protocol ProducerClock: Sendable {
     /// Monotonic nanoseconds (CLOCK_MONOTONIC); only differences mean anything.
     func monotonicNanos() -> Int64

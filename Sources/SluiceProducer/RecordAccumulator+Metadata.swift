@@ -1,6 +1,9 @@
 import SluiceClient
 import SluiceWire
 
+/// The accumulator's view of the cluster, from Metadata answers: topic layouts (which `send` reads under the
+/// lock to pick a partition) and brokers (where the sender connects). Stands alone once `RecordAccumulator`
+/// is known: it changes no deque and no counter.
 extension RecordAccumulator {
     /// Applies a Metadata answer: brokers, and the layout of each topic it names. A topic answered with an
     /// error keeps its previous layout unless it no longer exists (then sends fetch again and wait).
@@ -30,6 +33,7 @@ extension RecordAccumulator {
     }
 
     /// The topic's partition count, when its metadata is known (for a custom partitioner).
+    @usableFromInline
     func partitionCount(of topic: String) -> Int32? {
         state.withLock { $0.topics[topic]?.layout?.partitionCount }
     }
@@ -55,21 +59,40 @@ extension RecordAccumulator {
     var anyBroker: BrokerInfo? {
         state.withLock { state in state.brokers.values.min { $0.nodeId < $1.nodeId } }
     }
+}
 
-    /// Whether `close()` has begun (appends fail with `.closed`).
-    var isClosed: Bool { state.withLock { $0.isClosed } }
+/// What the producer knows of one topic from Metadata: its partition count and each partition's leader.
+///
+/// Kept in the accumulator's state, so `send` reads it under the same lock it appends under.
+struct TopicLayout: Sendable, Hashable {
+    /// Leader node id by partition index; -1 while a partition has no leader.
+    let leaders: [Int32]
+    /// Partitions with a leader, ascending: where sticky partitioning picks (Kafka's `availablePartitionsForTopic`).
+    let availablePartitions: [Int32]
 
-    /// Stops appends (`.closed`) and makes every batch ready (reason `flush`) so `close()` drains them.
-    /// Returns false when `close()` had begun already.
-    func beginClose() -> Bool {
-        let first = state.withLock { state -> Bool in
-            defer {
-                state.isClosed = true
-                state.isClosing = true
-            }
-            return !state.isClosed
+    /// The topic's layout from its Metadata entry (partitions in any order, gaps impossible by construction).
+    init(_ metadata: TopicMetadata) {
+        let count = (metadata.partitions.map(\.partition).max() ?? -1) + 1
+        var leaders = [Int32](repeating: -1, count: Int(count))
+        for partition in metadata.partitions where partition.partition >= 0 {
+            leaders[Int(partition.partition)] = partition.errorCode == .none ? partition.leader : -1
         }
-        wakeup.signal()
-        return first
+        self.init(leaders: leaders)
+    }
+
+    /// A layout from leaders by partition index (tests).
+    init(leaders: [Int32]) {
+        self.leaders = leaders
+        self.availablePartitions = leaders.indices.filter { leaders[$0] >= 0 }.map { Int32($0) }
+    }
+
+    /// Number of partitions.
+    var partitionCount: Int32 { Int32(leaders.count) }
+
+    /// The leader of `partition`, or nil when it has none (or does not exist).
+    func leader(of partition: Int32) -> Int32? {
+        guard partition >= 0, Int(partition) < leaders.count else { return nil }
+        let leader = leaders[Int(partition)]
+        return leader >= 0 ? leader : nil
     }
 }

@@ -5,6 +5,7 @@ import Synchronization
 ///
 /// One waiter at a time (the sender's single loop task). A signal that arrives while nobody waits is kept
 /// as `pending`, so the next `wait` returns at once and no wake-up is lost.
+@usableFromInline
 final class SenderWakeup: Sendable {
     /// A wake-up that came while nobody waited, and the parked waiter.
     private struct State {
@@ -17,6 +18,7 @@ final class SenderWakeup: Sendable {
     init() {}
 
     /// Wakes the waiting loop, or makes its next wait return at once.
+    @usableFromInline
     func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
