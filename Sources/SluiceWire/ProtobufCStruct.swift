@@ -3,8 +3,8 @@ import CSluiceProto
 
 // The protobuf-c structs Sluice's models travel as (`WireMessage.ProtobufC`), each with its generated
 // `sluice__xxx__init`; topics and bodies that are only their topics also take the nesting protocols of
-// WireTopic.swift. One table, by API area: a new message adds its line here and its model's conformance in
-// the file of its area.
+// WireTopic.swift. One table, by API area: a new message adds its conformance here and its model's in the
+// WireCodec+Area.swift of its area.
 
 /// A protobuf-c message struct as protoc-c generates it (`Sluice__FetchTopic`): made ready by its generated
 /// `sluice__xxx__init`, which sets the descriptor and every default.

@@ -4,7 +4,7 @@ import CSluiceProto
 /// A Swift model (Messages.swift) that travels as one protobuf-c message: the one place that names its fields
 /// on the wire, both ways. Nested messages are models of their own, so a model sets and reads only its own
 /// fields; repeated nested messages go through `WireArena.messages(_:)` and `WireCodec.messages(count:_:)`, and
-/// the topic → partition nesting of the per-partition APIs through `WireTopic` and `WireTopics`.
+/// the topic → partition nesting of the per-partition APIs through `WireTopic` (WireTopic.swift).
 ///
 /// Generic code over these protocols is internal to SluiceWire, so the optimiser specialises it for each model
 /// where `WireCodec.encode`/`decode` call it; nothing here is an existential.
