@@ -4,12 +4,10 @@
 // SluiceStorage/SluiceWire/SluiceClient → C targets. SluiceObservability and SluiceConfig import no Sluice module.
 import PackageDescription
 
+// No unsafeFlags: SwiftPM refuses a package that has them as a versioned dependency, and applications depend
+// on the SluiceClient and SluiceProducer products by version (examples/produce-lines checks that).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    // Release builds export function bodies across Sluice's modules, so the generic producer is specialised
-    // for its callers and the wire and metrics helpers inline into the hot paths: measured −20 % wall time
-    // for `perf produce` of 100 B records, −5 % for 1 KiB (client CPU −16 % / −10 %).
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -86,6 +84,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,6 +93,7 @@ let package = Package(
             dependencies: [
                 "SluiceWire", "SluiceObservability",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -103,6 +103,7 @@ let package = Package(
                 "SluiceStorage", "SluiceCluster", "SluiceWire", "SluiceObservability",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,6 +117,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -147,10 +149,19 @@ let package = Package(
             ]),
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
-        .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability"]),
+        // Running real tools (promtool, journalctl) from tests: shared by the test targets that do, never by
+        // a product.
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        .testTarget(name: "SluiceObservabilityTests", dependencies: ["SluiceObservability", "SluiceTestSupport"]),
         .testTarget(name: "SluiceSystemdTests", dependencies: ["SluiceSystemd", "SluiceObservability"]),
         .testTarget(name: "SluiceProducerTests", dependencies: ["SluiceProducer", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceBrokerTests", dependencies: ["SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability"]),
+        .testTarget(
+            name: "SluiceServerTests",
+            dependencies: [
+                "SluiceServer", "SluiceBroker", "SluiceCluster", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(
             name: "SluiceClusterTests",
             dependencies: [
@@ -159,6 +170,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "SluiceIntegrationTests",
-            dependencies: ["SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability"]),
+            dependencies: [
+                "SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
     ]
 )

@@ -150,10 +150,13 @@ public final class Partition: Sendable {
         }
     }
 
+    /// Applies `change` under the lock, refusing an older leader epoch; then wakes the acks=all waiters, which
+    /// re-check the role (a leader at another epoch answers them NOT_LEADER_OR_FOLLOWER).
     private func transition(
         _ name: String, to leaderEpoch: Int32, _ change: (inout PartitionRole) -> Bool
     ) throws(StaleLeaderEpochError) -> Bool {
-        try core.withLock { (core) throws(StaleLeaderEpochError) in
+        defer { highWatermarkSignal.signal() }
+        return try core.withLock { (core) throws(StaleLeaderEpochError) in
             let current = core.role.leaderEpoch
             guard leaderEpoch >= current else {
                 throw StaleLeaderEpochError(
@@ -171,7 +174,10 @@ public final class Partition: Sendable {
     ///
     /// acks=all with ISR smaller than `min.insync.replicas` is refused before the append
     /// (NOT_ENOUGH_REPLICAS), as Kafka does.
-    func appendAsLeader(_ batches: inout ByteBuffer, acks: Int16, nowMs: Int64) throws(SluiceError) -> AppendResult {
+    /// Returns the leader epoch the batches were written at: acks=all waits for the HW under that epoch only.
+    func appendAsLeader(_ batches: inout ByteBuffer, acks: Int16, nowMs: Int64) throws(SluiceError) -> (
+        result: AppendResult, leaderEpoch: Int32
+    ) {
         // CRC and framing: pure, outside any lock.
         let validated: ValidatedBatches
         do { validated = try log.validateForAppend(batches) } catch {
@@ -181,7 +187,7 @@ public final class Partition: Sendable {
             appendLocked(&batches, validated: validated, acks: acks, nowMs: nowMs, &core)
         }
         switch outcome {
-        case .success(let (result, highWatermarkMoved)):
+        case .success(let (result, leaderEpoch, highWatermarkMoved)):
             if case .duplicate(_, _, let count) = result {
                 for _ in 0..<count { metrics.producerCounters.recordDuplicateBatch() }
             } else {
@@ -189,7 +195,7 @@ public final class Partition: Sendable {
             }
             if highWatermarkMoved { highWatermarkSignal.signal() }
             publishGauges()
-            return result
+            return (result, leaderEpoch)
         case .failure(let failure):
             throw failure.error(topicPartition, events: events, metrics: metrics)
         }
@@ -201,7 +207,7 @@ public final class Partition: Sendable {
     /// so a retry is still recognised. Batches without a producer id pass straight through.
     private func appendLocked(
         _ batches: inout ByteBuffer, validated: ValidatedBatches, acks: Int16, nowMs: Int64, _ core: inout Core
-    ) -> Result<(AppendResult, highWatermarkMoved: Bool), AppendFailure> {
+    ) -> Result<(AppendResult, leaderEpoch: Int32, highWatermarkMoved: Bool), AppendFailure> {
         guard case .leader(let leader) = core.role else {
             return .failure(.notLeader(localBrokerId, core.role.leader(localBrokerId: localBrokerId)))
         }
@@ -213,7 +219,8 @@ public final class Partition: Sendable {
             switch check {
             case .refused(let error): return .failure(.refused(error))
             case .duplicate(let firstOffset, let lastOffset, let count):
-                return .success((.duplicate(firstOffset: firstOffset, lastOffset: lastOffset, batchCount: count), false))
+                let duplicate = AppendResult.duplicate(firstOffset: firstOffset, lastOffset: lastOffset, batchCount: count)
+                return .success((duplicate, leader.leaderEpoch, false))
             case .append: break
             }
         }
@@ -234,7 +241,7 @@ public final class Partition: Sendable {
         }
         let moved = written && advanceHighWatermark(leader)
         switch result {
-        case .success(let info): return .success((.appended(info), moved))
+        case .success(let info): return .success((.appended(info), leader.leaderEpoch, moved))
         case .failure(let error): return .failure(.log(error))
         }
     }
@@ -254,19 +261,36 @@ public final class Partition: Sendable {
         publishGauges()
     }
 
-    /// Waits until HW reaches `offset` or `timeout` passes; true when reached.
-    func awaitHighWatermark(atLeast offset: Int64, timeout: Duration) async -> Bool {
+    /// How an acks=all wait for the high watermark ended.
+    enum ReplicationOutcome: Sendable {
+        /// HW reached the offset while this broker led at the append's leader epoch.
+        case replicated
+        /// `timeout` passed first.
+        case timedOut
+        /// This broker stopped leading at that epoch first (Kafka's DelayedProduce then answers
+        /// NOT_LEADER_OR_FOLLOWER): the records may be truncated by the new leader, so they are not acknowledged.
+        case leadershipLost(PartitionRole)
+    }
+
+    /// Waits until HW reaches `offset` while leading at `leaderEpoch`, or `timeout` passes, or leadership at
+    /// that epoch ends (every role transition signals the HW waiters).
+    func awaitHighWatermark(atLeast offset: Int64, leaderEpoch: Int32, timeout: Duration) async -> ReplicationOutcome {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while log.highWatermark < offset {
-            let now = clock.now
-            guard now < deadline, !Task.isCancelled else { return false }
+        // Bound: each pass waits for a signal or the time left; the deadline ends the loop.
+        while true {
             let waker = Waker()
             highWatermarkSignal.register(waker)
-            if log.highWatermark < offset { _ = await waker.wait(timeout: now.duration(to: deadline)) }
-            highWatermarkSignal.unregister(waker)
+            defer { highWatermarkSignal.unregister(waker) }
+            let role = core.withLock { $0.role }
+            guard case .leader(let leader) = role, leader.leaderEpoch == leaderEpoch else {
+                return .leadershipLost(role)
+            }
+            if log.highWatermark >= offset { return .replicated }
+            let now = clock.now
+            guard now < deadline, !Task.isCancelled else { return .timedOut }
+            _ = await waker.wait(timeout: now.duration(to: deadline))
         }
-        return true
     }
 
     // MARK: reads and offsets (the log stays private)

@@ -21,13 +21,9 @@ struct PartitionMetrics: Sendable {
         logEndOffset: Int64, highWatermark: Int64, logStartOffset: Int64, sizeBytes: Int64, leaderEpoch: Int32,
         isrSize: Int, replicas: Int
     ) {
-        gauges.setLogEndOffset(logEndOffset)
-        gauges.setHighWatermark(highWatermark)
-        gauges.setLogStartOffset(logStartOffset)
-        gauges.setLogSizeBytes(sizeBytes)
-        gauges.setLeaderEpoch(leaderEpoch)
-        gauges.setISRSize(isrSize)
-        gauges.setReplicas(replicas)
+        gauges.update(
+            logEndOffset: logEndOffset, highWatermark: highWatermark, logStartOffset: logStartOffset,
+            sizeBytes: sizeBytes, leaderEpoch: leaderEpoch, isrSize: isrSize, replicas: replicas)
     }
 
     /// `sluice_broker_records_in_total` / `sluice_broker_bytes_in_total` for one append as leader.

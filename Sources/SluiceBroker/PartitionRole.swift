@@ -28,6 +28,15 @@ enum PartitionRole: Sendable {
         }
     }
 
+    /// For messages: `leader at leader epoch 3`, `follower of broker 2 at leader epoch 4`, `offline at leader epoch 5`.
+    var summary: String {
+        switch self {
+        case .leader(let state): "leader at leader epoch \(state.leaderEpoch)"
+        case .follower(let leaderId, let epoch): "follower of broker \(leaderId) at leader epoch \(epoch)"
+        case .offline(let epoch): "offline at leader epoch \(epoch)"
+        }
+    }
+
     /// The role a partition starts in from the metadata's `state`: leader when it names this broker,
     /// offline when it names none (-1), else follower of the broker it names.
     static func initial(_ state: PartitionState, localBrokerId: Int32, nowMs: Int64) -> PartitionRole {

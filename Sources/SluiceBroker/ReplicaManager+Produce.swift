@@ -8,6 +8,8 @@ extension ReplicaManager {
         let topicIndex: Int
         let partitionIndex: Int
         let target: Int64
+        /// The leader epoch the batches were written at.
+        let leaderEpoch: Int32
         let hosted: Partition
     }
 
@@ -35,7 +37,7 @@ extension ReplicaManager {
                 if acks == -1, let appended {
                     waits.append(ReplicationWait(
                         topicIndex: topicIndex, partitionIndex: topicResponse.partitions.count,
-                        target: appended.target, hosted: appended.hosted))
+                        target: appended.target, leaderEpoch: appended.leaderEpoch, hosted: appended.hosted))
                 }
                 topicResponse.partitions.append(result)
             }
@@ -49,7 +51,7 @@ extension ReplicaManager {
     /// Appends one partition's batches; returns the partition's response and, on success, what acks=all waits for.
     private func appendOne(
         _ topicPartition: TopicPartition, _ records: inout ByteBuffer, acks: Int16, nowMs: Int64
-    ) -> (ProducePartitionResponse, (target: Int64, hosted: Partition)?) {
+    ) -> (ProducePartitionResponse, (target: Int64, leaderEpoch: Int32, hosted: Partition)?) {
         guard let hosted = partition(topicPartition) else {
             let response = ProducePartitionResponse(
                 partition: topicPartition.partition, errorCode: .unknownTopicOrPartition,
@@ -57,7 +59,7 @@ extension ReplicaManager {
             return (response, nil)
         }
         do {
-            let result = try hosted.appendAsLeader(&records, acks: acks, nowMs: nowMs)
+            let (result, leaderEpoch) = try hosted.appendAsLeader(&records, acks: acks, nowMs: nowMs)
             if case .appended(let info) = result {
                 hosted.metrics.recordsAppended(count: Int64(info.recordCount), bytes: Int64(info.bytes))
             }
@@ -65,7 +67,7 @@ extension ReplicaManager {
             let response = ProducePartitionResponse(
                 partition: topicPartition.partition, baseOffset: result.firstOffset, logAppendTimeMs: -1,
                 logStartOffset: hosted.logStartOffset)
-            return (response, (result.lastOffset + 1, hosted))
+            return (response, (result.lastOffset + 1, leaderEpoch, hosted))
         } catch {
             if error.code == .notEnoughReplicas { hosted.metrics.counters.recordNotEnoughReplicas() }
             let response = ProducePartitionResponse(
@@ -75,7 +77,8 @@ extension ReplicaManager {
     }
 
     /// Parks until every acks=all partition's HW reaches its target; a partition that times out answers
-    /// REQUEST_TIMED_OUT (the records are in the leader's log, but not known to be replicated).
+    /// REQUEST_TIMED_OUT (the records are in the leader's log, but not known to be replicated), one whose
+    /// leadership ended first answers NOT_LEADER_OR_FOLLOWER at once (the producer retries on the new leader).
     private func awaitReplication(_ response: inout ProduceResponse, waits: [ReplicationWait], timeout: Duration) async {
         guard !waits.isEmpty else { return }
         let alreadyReplicated = waits.allSatisfy { $0.hosted.highWatermark >= $0.target }
@@ -86,13 +89,20 @@ extension ReplicaManager {
         let deadline = clock.now.advanced(by: timeout)
         for wait in waits {
             let remaining = clock.now.duration(to: deadline)
-            let replicated = await wait.hosted.awaitHighWatermark(atLeast: wait.target, timeout: max(.zero, remaining))
-            if !replicated {
-                var partition = response.topics[wait.topicIndex].partitions[wait.partitionIndex]
+            let outcome = await wait.hosted.awaitHighWatermark(
+                atLeast: wait.target, leaderEpoch: wait.leaderEpoch, timeout: max(.zero, remaining))
+            var partition = response.topics[wait.topicIndex].partitions[wait.partitionIndex]
+            switch outcome {
+            case .replicated: continue
+            case .timedOut:
                 partition.errorCode = .requestTimedOut
                 partition.errorMessage = "HW of \(wait.hosted.topicPartition) did not reach \(wait.target) in time"
-                response.topics[wait.topicIndex].partitions[wait.partitionIndex] = partition
+            case .leadershipLost(let role):
+                partition.errorCode = .notLeaderOrFollower
+                partition.errorMessage = "broker \(brokerId) stopped leading \(wait.hosted.topicPartition) at leader "
+                    + "epoch \(wait.leaderEpoch) before the HW reached \(wait.target) (now \(role.summary))"
             }
+            response.topics[wait.topicIndex].partitions[wait.partitionIndex] = partition
         }
     }
 

@@ -204,19 +204,25 @@ public final class ReplicaManager: Sendable {
 
     /// Stops hosting `topic`: closes its logs and deletes their directories, in whichever `log.dirs` entry
     /// holds each (renamed to `<name>.<id>-delete` first, so a crash part-way leaves no half partition).
-    public func remove(topic: String) {
+    /// Requests stop finding the partitions at once; the closing fsyncs and the deletion run on `blockingIO`
+    /// (awaited, so a topic created again under the name finds no old directory).
+    public func remove(topic: String) async {
         let removed = partitions.withLock { all -> [Partition] in
             let matching = all.values.filter { $0.topicPartition.topic == topic }
             for partition in matching { all[partition.topicPartition] = nil }
             return matching
         }
-        for partition in removed {
-            try? partition.close()
-            partition.metrics.remove()
-            deleteDirectory(partition.directory)
-            logDirectories.forget(partition.topicPartition.description)
-        }
         publishBrokerGauges()
+        guard !removed.isEmpty else { return }
+        let dispose: @Sendable () -> Void = { [self] in
+            for partition in removed {
+                try? partition.close()
+                partition.metrics.remove()
+                deleteDirectory(partition.directory)
+                logDirectories.forget(partition.topicPartition.description)
+            }
+        }
+        if let blockingIO { await blockingIO.run(dispose) } else { dispose() }
     }
 
     /// Renames `directory` out of the partition namespace, then removes it; a leftover is removed at next start.

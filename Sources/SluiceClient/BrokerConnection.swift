@@ -74,11 +74,6 @@ public final class BrokerConnection: Sendable {
         return responsePromise.futureResult
     }
 
-    /// Sends a request that gets no response (acks=0 produce); returns once it is written to the socket.
-    public func sendNoResponse(_ body: RequestBody) async throws {
-        try await writeNoResponse(body).get()
-    }
-
     /// Writes a request that gets no response; the future completes once it is written to the socket.
     public func writeNoResponse(_ body: RequestBody) -> EventLoopFuture<Void> {
         let writePromise = channel.eventLoop.makePromise(of: Void.self)

@@ -2,8 +2,9 @@ import NIOCore
 import NIOPosix
 import SluiceWire
 
-/// The entry point to a Sluice cluster: admin requests, produce, fetch and offsets, routed to the
-/// right broker.
+/// The entry point to a Sluice cluster: admin requests, metadata, fetch and offsets, routed to the
+/// right broker. Producing is `SluiceProducer`'s job: its sender opens its own `BrokerConnection`s and
+/// pipelines Produce requests on them.
 ///
 /// Connects lazily: the first request tries the bootstrap servers in order. Keeps one connection per
 /// broker, reused and pipelined; a metadata cache maps partitions to leaders and is refreshed on
@@ -11,7 +12,7 @@ import SluiceWire
 /// loop group: call `close()` when done, or its thread outlives the client.
 ///
 /// Errors: broker-reported failures throw `SluiceError` with Kafka's code; unreachable brokers throw
-/// `ConnectError`. Per-partition errors of produce and fetch are returned in the partition's response.
+/// `ConnectError`. Per-partition errors of fetch and offsets are returned in the partition's response.
 public actor SluiceClient {
     enum State {
         case open
@@ -145,11 +146,6 @@ public actor SluiceClient {
             connections[connection.address] = nil
         }
         cache.invalidateAll()
-    }
-
-    /// Forgets one topic's metadata; the next request for it refreshes.
-    func invalidateMetadata(topic: String) {
-        cache.invalidate(topic: topic)
     }
 
     /// Whether a partition error means the cached leader is stale.

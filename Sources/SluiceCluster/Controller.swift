@@ -12,25 +12,32 @@ public actor Controller {
     private let store: any MetadataStore
     private var session: BrokerSession
     private let random: RandomIndex
+    private let metrics: ControllerMetrics?
     /// The epoch this broker won, nil when it is not controller.
     private var office: ControllerInfo?
 
     public init(
-        store: any MetadataStore, session: BrokerSession,
+        store: any MetadataStore, session: BrokerSession, metrics: ControllerMetrics? = nil,
         random: @escaping RandomIndex = { Int.random(in: 0..<$0) }
     ) {
         self.store = store
         self.session = session
+        self.metrics = metrics
         self.random = random
     }
 
     /// The controller this broker holds, nil when it does not.
     public var current: ControllerInfo? { office }
 
+    /// The broker session campaigns run under (replaced after a lost session is registered again).
+    public var brokerSession: BrokerSession { session }
+
     /// Campaigns under the session; returns the epoch won, nil when another broker is controller.
     @discardableResult
     public func campaign() async throws(MetadataError) -> ControllerInfo? {
         let won = try await store.campaign(session)
+        if let won, won != office { metrics?.won(controllerEpoch: won.epoch) }
+        if won == nil, office != nil { metrics?.leftOffice() }
         office = won
         return won
     }
@@ -39,14 +46,18 @@ public actor Controller {
     public func replaceSession(_ replacement: BrokerSession) {
         precondition(replacement.brokerId == session.brokerId, "a controller keeps its broker id")
         session = replacement
+        if office != nil { metrics?.leftOffice() }
         office = nil
     }
 
-    /// Gives the office up (controlled shutdown).
-    public func resign() async throws(MetadataError) {
-        guard let held = office else { return }
+    /// Gives the office up (controlled shutdown); returns the epoch given up, nil when it held none.
+    @discardableResult
+    public func resign() async throws(MetadataError) -> ControllerInfo? {
+        guard let held = office else { return nil }
         office = nil
+        metrics?.leftOffice()
         try await store.resign(session, controllerEpoch: held.epoch)
+        return held
     }
 
     /// Creates `name` with replicas assigned round-robin over the registered brokers from a random start, each

@@ -1,4 +1,10 @@
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The one place Sluice's journal entries leave the process: the journal through a ``JournalWriter`` (the
 /// daemon's `sd_journal_sendv`), or one line per entry on standard error. ``EventEmitter`` and

@@ -1,4 +1,10 @@
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where events and log lines go: the systemd journal (structured fields) or standard error (one line each).
 public enum LogTarget: String, Sendable, CaseIterable {

@@ -8,4 +8,19 @@ public enum MetricBuckets {
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
         .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10),
     ]
+
+    /// `first`, `first × factor`, … up to and including `last`, which must be such a step: bounds for sizes
+    /// and counts (bytes per batch, records per batch) that span several orders of magnitude.
+    public static func geometric(from first: Double, to last: Double, factor: Double) -> [Double] {
+        precondition(first > 0, "geometric buckets from \(first)")
+        precondition(factor > 1, "geometric buckets by factor \(factor)")
+        var bounds: [Double] = []
+        var bound = first
+        while bound <= last {
+            bounds.append(bound)
+            bound *= factor
+        }
+        precondition(bounds.last == last, "\(last) is not \(first) × \(factor)^n")
+        return bounds
+    }
 }

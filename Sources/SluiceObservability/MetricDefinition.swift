@@ -33,6 +33,21 @@ public struct MetricDefinition: Sendable, Hashable {
         self.help = help
     }
 
+    /// A counter: `name` ends in `_total`.
+    public static func counter(_ name: String, labels: [String] = [], help: String) -> MetricDefinition {
+        MetricDefinition(name: name, kind: .counter, labelNames: labels, help: help)
+    }
+
+    /// A gauge.
+    public static func gauge(_ name: String, labels: [String] = [], help: String) -> MetricDefinition {
+        MetricDefinition(name: name, kind: .gauge, labelNames: labels, help: help)
+    }
+
+    /// A histogram: `name` in base units (`_seconds`, `_bytes`) or a count (`_records`).
+    public static func histogram(_ name: String, labels: [String] = [], help: String) -> MetricDefinition {
+        MetricDefinition(name: name, kind: .histogram, labelNames: labels, help: help)
+    }
+
     /// Prometheus metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`; Sluice uses snake case only.
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.utf8.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {

@@ -1,8 +1,9 @@
 import Prometheus
 
 /// Declaring catalogue metrics from a ``MetricDefinition``, always with its help text (so `promtool check
-/// metrics` passes) and with label values checked against its label names. Other modules' metrics types
-/// (the producer's) use these on the registry they share with ``BrokerMetrics``.
+/// metrics` passes) and with label values checked against its label names. Every module's metrics type
+/// (`BrokerMetrics`, `ProducerMetrics`, `GatewayMetrics`) declares its series with these, on one registry
+/// in `sluiced` or on an application's own.
 extension PrometheusCollectorRegistry {
     /// The counter series of `definition` with `labelValues` (one per label name, same order). Returns the
     /// existing series when already registered, so two callers share one counter.
@@ -25,6 +26,21 @@ extension PrometheusCollectorRegistry {
     ) -> DurationHistogram {
         precondition(definition.kind == .histogram, "\(definition.name) is a \(definition.kind), not a histogram")
         return makeDurationHistogram(
+            descriptor: Self.descriptor(definition),
+            labels: Self.labels(definition, labelValues),
+            buckets: buckets
+        )
+    }
+
+    /// The value histogram series of `definition` with `labelValues`, for plain numbers (bytes, records).
+    public func makeValueHistogram(
+        _ definition: MetricDefinition,
+        labelValues: [String] = [],
+        buckets: [Double]
+    ) -> ValueHistogram {
+        precondition(definition.kind == .histogram, "\(definition.name) is a \(definition.kind), not a histogram")
+        precondition(!buckets.isEmpty, "\(definition.name) without buckets")
+        return makeValueHistogram(
             descriptor: Self.descriptor(definition),
             labels: Self.labels(definition, labelValues),
             buckets: buckets

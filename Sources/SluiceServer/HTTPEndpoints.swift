@@ -1,6 +1,6 @@
 import Hummingbird
 import NIOCore
-import SluiceObservability
+import SluiceBroker
 
 /// The HTTP listener's routes: `/metrics` (Prometheus text 0.0.4), `/health` (live), `/ready`.
 enum HTTPEndpoints {

@@ -23,6 +23,8 @@ public struct SluiceServer: Service {
     public let gateway: GatewayConfig
     let logger: Logger
     let metrics: BrokerMetrics
+    /// Declared at start on the same registry, so every broker shows the controller series (0 when not it).
+    let controllerMetrics: ControllerMetrics
     let events: EventEmitter
     let notifier: SystemdNotifier
 
@@ -32,6 +34,7 @@ public struct SluiceServer: Service {
         self.logger = logger
         self.events = events
         self.metrics = BrokerMetrics(version: SluiceVersion.current)
+        self.controllerMetrics = ControllerMetrics(registry: metrics.registry)
         self.notifier = SystemdNotifier()
     }
 
@@ -147,23 +150,33 @@ public struct SluiceServer: Service {
             ShutdownDeadline.arm(afterMs: config.shutdownTimeoutMs, brokerId: brokerId)
             try await stop(
                 reason: failure.map { "failure: \($0)" } ?? "shutdown requested (signal)", gateway: gateway,
-                native: native, handler: handler, ioThreads: ioThreads)
+                native: native, handler: handler, metadata: metadata, ioThreads: ioThreads)
             tasks.cancelAll()
+            // The registration goes last (an etcd lease revoked): the keep-alive task is cancelled by now.
+            await metadata.store.deregister(await metadata.controller.brokerSession)
             if let failure { throw ServerStartError("broker \(brokerId) stopped after a failure: \(failure)") }
         }
     }
 
     /// The stop phases, each bounded: the gateway's producer drains while the native listener still accepts
-    /// its requests (at most `gatewayCloseTimeout`), the listener closes, then every log is flushed and closed
-    /// on the I/O threads. `ShutdownDeadline` bounds the whole.
+    /// its requests (at most `gatewayCloseTimeout`), the listener closes, the controller office is given up
+    /// (`controller_resigned`, so another broker's campaign can win at once), then every log is flushed and
+    /// closed on the I/O threads. `ShutdownDeadline` bounds the whole.
     private func stop(
         reason: String, gateway: Gateway?, native: NativeListener.ServerChannel, handler: BrokerRequestHandler,
-        ioThreads: NIOThreadPool
+        metadata: MetadataParts, ioThreads: NIOThreadPool
     ) async throws {
         notifier.stopping()
         events.brokerStopping(brokerId: brokerId, reason: reason)
         await gateway?.close(timeout: Self.gatewayCloseTimeout)  // [gateway]
         try? await native.channel.close()
+        do {
+            if let resigned = try await metadata.controller.resign() {
+                events.controllerResigned(brokerId: brokerId, controllerEpoch: resigned.epoch, reason: "shutdown")
+            }
+        } catch {
+            logger.warning("broker \(brokerId) could not resign as controller: \(error)")
+        }
         try await ioThreads.runIfActive { handler.replicaManager.shutdown() }
         logger.notice("broker \(config.nodeId) stopped; logs flushed and closed")
     }
@@ -235,10 +248,12 @@ public struct SluiceServer: Service {
         let advertisedHost = Self.advertisableHost(advertised.host)
         let info = BrokerInfo(nodeId: brokerId, host: advertisedHost, port: Int32(advertisedPort))
         let session = try await store.register(info, ttl: Self.metadataSessionTtl)
-        let controller = Controller(store: store, session: session)
+        let controller = Controller(store: store, session: session, metrics: controllerMetrics)
         try await campaign(controller)
         let cache = BrokerMetadataCache()
-        let listener = MetadataListener(store: store, cache: cache, replicaManager: replicaManager, logger: logger)
+        let listener = MetadataListener(
+            store: store, cache: cache, replicaManager: replicaManager, controllerMetrics: controllerMetrics,
+            logger: logger)
         try await ioThreads.runIfActive { StartupFault.hangIfAsked(at: .logRecovery) }
         try await listener.load()
         let handler = BrokerRequestHandler(
@@ -267,6 +282,10 @@ public struct SluiceServer: Service {
             try await Task.sleep(for: session.ttl / 3)
             do { try await parts.store.keepAlive(session) } catch {
                 logger.warning("broker \(brokerId): \(error); registering again")
+                if let held = await parts.controller.current {
+                    events.controllerResigned(
+                        brokerId: brokerId, controllerEpoch: held.epoch, reason: "metadata session expired")
+                }
                 session = try await parts.store.register(info, ttl: Self.metadataSessionTtl)
                 await parts.controller.replaceSession(session)
                 try await campaign(parts.controller)

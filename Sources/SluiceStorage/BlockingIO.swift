@@ -13,6 +13,16 @@ public struct BlockingIO: Sendable {
     public init(submit: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) {
         self.submit = submit
     }
+
+    /// Runs `work` there and waits for it without holding a thread of the cooperative pool.
+    public func run(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            submit {
+                work()
+                done.resume()
+            }
+        }
+    }
 }
 
 /// Tests only: `SLUICED_TEST_FSYNC_DELAY_MS=<ms>` makes every segment fsync of a flush or roll sleep that long

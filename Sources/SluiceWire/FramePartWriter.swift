@@ -3,6 +3,9 @@ import NIOCore
 #if canImport(Glibc)
     import Glibc
     private let closeDescriptor = Glibc.close
+#elseif canImport(Musl)
+    import Musl
+    private let closeDescriptor = Musl.close
 #elseif canImport(Darwin)
     import Darwin
     private let closeDescriptor = Darwin.close

@@ -46,6 +46,36 @@ import Testing
         }
     }
 
+    /// Kafka's DelayedProduce: a leader that becomes follower answers its parked acks=all requests
+    /// NOT_LEADER_OR_FOLLOWER at once (the new leader may truncate those records), not after the timeout.
+    @Test func anAcksAllWaitEndsWithNotLeaderWhenLeadershipMoves() async throws {
+        try await withTemporaryDirectory { directory in
+            let manager = try makeReplicaManager(directory, topic: "unused")
+            let replicated = TopicPartition(topic: "replicated", partition: 0)
+            try manager.host(topic: TopicState(name: "replicated", partitions: [
+                PartitionState(partition: 0, replicas: [1, 2], leader: 1, leaderEpoch: 3, isr: [1, 2]),
+            ]))
+            let partition = try #require(manager.partition(replicated))
+            let parked = Task {
+                var request = ProduceRequest(
+                    acks: -1, timeoutMs: 60_000,
+                    topics: [ProduceTopicData(name: "replicated", partitions: [
+                        ProducePartitionData(partition: 0, records: plainBatch()),
+                    ])])
+                return await manager.produce(&request).topics.first?.partitions.first
+            }
+            // Follower 2 never fetches: the HW stays at 0 and the request parks on the HW signal.
+            #expect(await eventually { partition.highWatermarkSignal.waiterCount == 1 })
+            #expect(partition.logEndOffset == 1 && partition.highWatermark == 0)
+            #expect(try manager.makeFollower(replicated, leaderId: 2, leaderEpoch: 4) == true)
+            let answer = try #require(await parked.value)
+            #expect(answer.errorCode == .notLeaderOrFollower)
+            #expect(answer.errorMessage.contains("stopped leading replicated-0 at leader epoch 3"))
+            #expect(answer.errorMessage.contains("now follower of broker 2 at leader epoch 4"))
+            manager.shutdown()
+        }
+    }
+
     @Test func hostBuildsTheInitialRoleFromThePartitionState() async throws {
         try await withTemporaryDirectory { directory in
             let manager = try makeReplicaManager(directory, topic: "led")

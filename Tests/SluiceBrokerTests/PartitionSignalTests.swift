@@ -19,16 +19,6 @@ import Testing
             ])])
     }
 
-    /// Polls `condition` every millisecond until it holds or 10 s pass.
-    private func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        while !condition() {
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        return true
-    }
-
     @Test func aFetchOnAIsNotWokenByBAndIsWokenByA() async throws {
         try await withTemporaryDirectory { directory in
             let manager = try makeReplicaManager(directory, partitions: 2)

@@ -26,7 +26,7 @@ import Testing
     @discardableResult
     private func append(_ partition: Partition, _ batch: ByteBuffer) throws -> Partition.AppendResult {
         var batch = batch
-        return try partition.appendAsLeader(&batch, acks: 1, nowMs: Self.nowMs)
+        return try partition.appendAsLeader(&batch, acks: 1, nowMs: Self.nowMs).result
     }
 
     /// Epochs and batches per producer (timestamps differ between leader appends and replays by design).

@@ -37,7 +37,7 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: root + "/a/orders-0"))
             #expect(FileManager.default.fileExists(atPath: root + "/b/orders-1"))
             #expect(FileManager.default.fileExists(atPath: root + "/a/orders-2"))
-            manager.remove(topic: "orders")
+            await manager.remove(topic: "orders")
             let left =
                 try FileManager.default.contentsOfDirectory(atPath: root + "/a")
                 + FileManager.default.contentsOfDirectory(atPath: root + "/b")

@@ -95,3 +95,13 @@ func metricValue(_ series: String, in metrics: BrokerMetrics) -> Double? {
     }
     return nil
 }
+
+/// Polls `condition` every millisecond until it holds or 10 s pass.
+func eventually(_ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+    while !condition() {
+        guard ContinuousClock.now < deadline else { return false }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return true
+}

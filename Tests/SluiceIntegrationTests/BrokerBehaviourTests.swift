@@ -48,6 +48,9 @@ struct BrokerBehaviourTests {
                             stdin: Data("a\nb\n".utf8)).status == 0)
         #expect(broker.stop() == 0)
         #expect(broker.stderr.contains("SLUICE_EVENT=broker_stopping"))
+        // The controller office is given up on the way out, naming the epoch and why.
+        #expect(broker.stderr.contains("SLUICE_EVENT=controller_resigned"))
+        #expect(broker.stderr.contains("REASON=shutdown"))
         let again = try BrokerProcess(dataDir: broker.dataDir)
         defer { again.kill9() }
         #expect(!again.stderr.contains("TRUNCATED_BYTES=") || again.stderr.contains("TRUNCATED_BYTES=0"))

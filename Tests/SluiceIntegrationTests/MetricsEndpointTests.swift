@@ -37,6 +37,12 @@ struct MetricsEndpointTests {
         #expect(status == 200)
         #expect(Self.value(of: "sluice_partition_high_watermark{topic=\"metered\",partition=\"1\"}", in: text) == 3)
         #expect(Self.value(of: "sluice_partition_log_end_offset{topic=\"metered\",partition=\"0\"}", in: text) == 0)
+        // The embedded single broker is its own controller, and says so from the first scrape.
+        #expect(Self.value(of: "sluice_controller_active", in: text) == 1)
+        #expect((Self.value(of: "sluice_controller_epoch", in: text) ?? 0) >= 1)
+        #expect(Self.value(of: "sluice_controller_elections_total", in: text) == 1)
+        #expect(Self.value(of: "sluice_cluster_brokers_alive", in: text) == 1)
+        #expect(Self.value(of: "sluice_controller_offline_partitions", in: text) == 0)
         for name in ["sluice_broker_produce_requests_total", "sluice_broker_records_in_total", "sluice_log_flush_seconds",
                      "sluice_build_info", "process_resident_memory_bytes", "sluice_broker_leader_partitions"] {
             #expect(text.contains("# HELP \(name)"), "missing \(name)")
