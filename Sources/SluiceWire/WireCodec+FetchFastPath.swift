@@ -65,7 +65,7 @@ extension ProtoReader {
 /// FetchPartitionResponse { int32 partition = 1; ErrorCode error_code = 2; int64 high_watermark = 3;
 /// int64 log_start_offset = 4; int64 log_end_offset = 5; bytes records = 6 }: `records` sliced from `body`.
 extension FetchPartitionResponse: ProtoReadable {
-    init?(reading reader: inout ProtoReader, slicing body: ByteBuffer) {
+    static func read(from reader: inout ProtoReader, slicing body: ByteBuffer) -> Self? {
         var partition: Int32?
         var errorCode: Int32?
         var highWatermark: Int64?
@@ -84,7 +84,7 @@ extension FetchPartitionResponse: ProtoReadable {
             default: return nil
             }
         }
-        self.init(
+        return Self(
             partition: partition ?? 0, errorCode: ErrorCode(wire: errorCode ?? 0), highWatermark: highWatermark ?? 0,
             logStartOffset: logStartOffset ?? 0, logEndOffset: logEndOffset ?? 0, records: records ?? ByteBuffer())
     }

@@ -74,7 +74,7 @@ extension ProtoReader {
 
 /// ProducePartitionData { int32 partition = 1; bytes records = 2 }: `records` sliced from `body`.
 extension ProducePartitionData: ProtoReadable {
-    init?(reading reader: inout ProtoReader, slicing body: ByteBuffer) {
+    static func read(from reader: inout ProtoReader, slicing body: ByteBuffer) -> Self? {
         var partition: Int32?
         var records: ByteBuffer?
         while reader.position < reader.end {
@@ -85,6 +85,6 @@ extension ProducePartitionData: ProtoReadable {
             default: return nil
             }
         }
-        self.init(partition: partition ?? 0, records: records ?? ByteBuffer())
+        return Self(partition: partition ?? 0, records: records ?? ByteBuffer())
     }
 }
