@@ -21,7 +21,7 @@ protocol WireMessage {
 extension WireArena {
     /// A C message holding `value`, allocated, initialised and filled in the arena.
     func message<Model: WireMessage>(_ value: Model) -> UnsafeMutablePointer<Model.ProtobufC> {
-        let message: UnsafeMutablePointer<Model.ProtobufC> = self.message(Model.ProtobufC.initialize)
+        let message: UnsafeMutablePointer<Model.ProtobufC> = self.message(Model.ProtobufC.initializer)
         value.fill(message, arena: self)
         return message
     }

@@ -62,7 +62,7 @@ extension WireArena {
     func topicList<Message: ProtobufCTopicList, Topic: WireMessage>(
         _ topics: [Topic]
     ) -> UnsafeMutablePointer<Message> where Message.Topic == Topic.ProtobufC {
-        let message: UnsafeMutablePointer<Message> = self.message(Message.initialize)
+        let message: UnsafeMutablePointer<Message> = self.message(Message.initializer)
         (message.pointee.n_topics, message.pointee.topics) = messages(topics)
         return message
     }
