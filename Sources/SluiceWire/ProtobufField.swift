@@ -53,3 +53,27 @@ enum ProtobufField {
         return utf8[..<(utf8.firstIndex(of: 0) ?? utf8.endIndex)]
     }
 }
+
+// MARK: topics
+
+/// A message a hand-written frame writes: `protobufSize` is the bytes of its fields, without its own tag and
+/// length (what `ProtobufField.messageSize` wraps).
+protocol ProtoSized {
+    var protobufSize: Int { get }
+}
+
+extension WireTopic where Partition: ProtoSized {
+    /// `{ string name = 1; repeated Partition partitions = 2 }`: the name and each partition's embedded message.
+    var protobufSize: Int {
+        var size = ProtobufField.lengthDelimitedSize(ProtobufField.cString(name).count)
+        for partition in partitions { size += ProtobufField.messageSize(partition.protobufSize) }
+        return size
+    }
+
+    /// The topic's tag and length (`size`, its `protobufSize`) and its name; the caller writes its partitions,
+    /// each under field 2.
+    func writePrefix(_ field: UInt8, size: Int, into buffer: inout ByteBuffer) {
+        ProtobufField.writeLengthPrefix(field, count: size, into: &buffer)
+        ProtobufField.writeString(1, ProtobufField.cString(name), into: &buffer)
+    }
+}

@@ -31,14 +31,11 @@ extension ProtoReader {
             guard let (field, wireType) = tag() else { return nil }
             switch (field, wireType) {
             case (1, 0):
-                guard correlationId == nil, let value = int32() else { return nil }
-                correlationId = value
+                guard int32(once: &correlationId) else { return nil }
             case (2, 0):
-                guard errorCode == nil, let value = int32() else { return nil }
-                errorCode = value
+                guard int32(once: &errorCode) else { return nil }
             case (3, 2):
-                guard errorMessage == nil, let value = string() else { return nil }
-                errorMessage = value
+                guard string(once: &errorMessage) else { return nil }
             case (15, 2):
                 guard fetch == nil, let value = nested({ $0.fetchResponse(slicing: body) }) else { return nil }
                 fetch = value
@@ -57,77 +54,38 @@ extension ProtoReader {
         var topics: [FetchTopicResponse] = []
         while position < end {
             guard let (field, wireType) = tag(), field == 1, wireType == 2,
-                let topic = nested({ $0.fetchTopic(slicing: body) })
+                let topic: FetchTopicResponse = nested({ $0.topic(slicing: body) })
             else { return nil }
             topics.append(topic)
         }
         return FetchResponse(topics: topics)
     }
+}
 
-    /// FetchTopicResponse { string name = 1; repeated FetchPartitionResponse partitions = 2 }.
-    private mutating func fetchTopic(slicing body: ByteBuffer) -> FetchTopicResponse? {
-        var name: String?
-        var partitions: [FetchPartitionResponse] = []
-        while position < end {
-            guard let (field, wireType) = tag() else { return nil }
-            switch (field, wireType) {
-            case (1, 2):
-                guard name == nil, let value = string() else { return nil }
-                name = value
-            case (2, 2):
-                guard let partition = nested({ $0.fetchPartition(slicing: body) }) else { return nil }
-                partitions.append(partition)
-            default:
-                return nil
-            }
-        }
-        return FetchTopicResponse(name: name ?? "", partitions: partitions)
-    }
-
-    /// FetchPartitionResponse { int32 partition = 1; ErrorCode error_code = 2; int64 high_watermark = 3;
-    /// int64 log_start_offset = 4; int64 log_end_offset = 5; bytes records = 6 }: `records` sliced from `body`.
-    private mutating func fetchPartition(slicing body: ByteBuffer) -> FetchPartitionResponse? {
-        var partition: UInt64?
-        var errorCode: UInt64?
-        var highWatermark: UInt64?
-        var logStartOffset: UInt64?
-        var logEndOffset: UInt64?
+/// FetchPartitionResponse { int32 partition = 1; ErrorCode error_code = 2; int64 high_watermark = 3;
+/// int64 log_start_offset = 4; int64 log_end_offset = 5; bytes records = 6 }: `records` sliced from `body`.
+extension FetchPartitionResponse: ProtoReadable {
+    static func read(from reader: inout ProtoReader, slicing body: ByteBuffer) -> Self? {
+        var partition: Int32?
+        var errorCode: Int32?
+        var highWatermark: Int64?
+        var logStartOffset: Int64?
+        var logEndOffset: Int64?
         var records: ByteBuffer?
-        while position < end {
-            guard let (field, wireType) = tag() else { return nil }
+        while reader.position < reader.end {
+            guard let (field, wireType) = reader.tag() else { return nil }
             switch (field, wireType) {
-            case (1, 0):
-                guard partition == nil, let value = varint() else { return nil }
-                partition = value
-            case (2, 0):
-                guard errorCode == nil, let value = varint() else { return nil }
-                errorCode = value
-            case (3, 0):
-                guard highWatermark == nil, let value = varint() else { return nil }
-                highWatermark = value
-            case (4, 0):
-                guard logStartOffset == nil, let value = varint() else { return nil }
-                logStartOffset = value
-            case (5, 0):
-                guard logEndOffset == nil, let value = varint() else { return nil }
-                logEndOffset = value
-            case (6, 2):
-                guard records == nil, let length = lengthPrefix(),
-                    let slice = body.getSlice(at: body.readerIndex + position, length: length)
-                else { return nil }
-                records = slice
-                position += length
-            default:
-                return nil
+            case (1, 0): guard reader.int32(once: &partition) else { return nil }
+            case (2, 0): guard reader.int32(once: &errorCode) else { return nil }
+            case (3, 0): guard reader.int64(once: &highWatermark) else { return nil }
+            case (4, 0): guard reader.int64(once: &logStartOffset) else { return nil }
+            case (5, 0): guard reader.int64(once: &logEndOffset) else { return nil }
+            case (6, 2): guard reader.bytes(slicing: body, once: &records) else { return nil }
+            default: return nil
             }
         }
-        let number = Int32(truncatingIfNeeded: partition ?? 0)
-        let code = ErrorCode(wire: Int32(truncatingIfNeeded: errorCode ?? 0))
-        let highWatermarkValue = Int64(bitPattern: highWatermark ?? 0)
-        let logStartValue = Int64(bitPattern: logStartOffset ?? 0)
-        let logEndValue = Int64(bitPattern: logEndOffset ?? 0)
-        return FetchPartitionResponse(
-            partition: number, errorCode: code, highWatermark: highWatermarkValue, logStartOffset: logStartValue,
-            logEndOffset: logEndValue, records: records ?? ByteBuffer())
+        return Self(
+            partition: partition ?? 0, errorCode: ErrorCode(wire: errorCode ?? 0), highWatermark: highWatermark ?? 0,
+            logStartOffset: logStartOffset ?? 0, logEndOffset: logEndOffset ?? 0, records: records ?? ByteBuffer())
     }
 }

@@ -14,7 +14,7 @@ extension WireCodec {
     ) -> [FramePart] {
         let message = ProtobufField.cString(response.errorMessage)
         var fetchSize = 0
-        for topic in fetch.topics { fetchSize += ProtobufField.messageSize(topicSize(topic)) }
+        for topic in fetch.topics { fetchSize += ProtobufField.messageSize(topic.protobufSize) }
         let frameSize =
             ProtobufField.int32Size(response.correlationId) + ProtobufField.int32Size(Int32(response.errorCode.rawValue))
             + ProtobufField.lengthDelimitedSize(message.count) + ProtobufField.messageSize(fetchSize)
@@ -28,10 +28,9 @@ extension WireCodec {
         // (envelope end, records) after each partition's small fields: the envelope is sliced once it is complete.
         var cuts: [(Int, FramePart)] = []
         for topic in fetch.topics {
-            ProtobufField.writeLengthPrefix(1, count: topicSize(topic), into: &envelope)
-            ProtobufField.writeString(1, ProtobufField.cString(topic.name), into: &envelope)
+            topic.writePrefix(1, size: topic.protobufSize, into: &envelope)
             for partition in topic.partitions {
-                ProtobufField.writeLengthPrefix(2, count: partitionSize(partition), into: &envelope)
+                ProtobufField.writeLengthPrefix(2, count: partition.protobufSize, into: &envelope)
                 ProtobufField.writeInt32(1, partition.partition, into: &envelope)
                 ProtobufField.writeInt32(2, Int32(partition.errorCode.rawValue), into: &envelope)
                 ProtobufField.writeInt64(3, partition.highWatermark, into: &envelope)
@@ -62,16 +61,14 @@ extension WireCodec {
         if let range = partition.fileRecords { return .file(range) }
         return partition.records.readableBytes > 0 ? .bytes(partition.records) : nil
     }
+}
 
-    private static func topicSize(_ topic: FetchTopicResponse) -> Int {
-        var size = ProtobufField.lengthDelimitedSize(ProtobufField.cString(topic.name).count)
-        for partition in topic.partitions { size += ProtobufField.messageSize(partitionSize(partition)) }
-        return size
-    }
-
-    private static func partitionSize(_ partition: FetchPartitionResponse) -> Int {
-        ProtobufField.int32Size(partition.partition) + ProtobufField.int32Size(Int32(partition.errorCode.rawValue))
-            + ProtobufField.int64Size(partition.highWatermark) + ProtobufField.int64Size(partition.logStartOffset)
-            + ProtobufField.int64Size(partition.logEndOffset) + ProtobufField.lengthDelimitedSize(partition.recordsByteCount)
+/// FetchPartitionResponse { int32 partition = 1; ErrorCode error_code = 2; int64 high_watermark = 3;
+/// int64 log_start_offset = 4; int64 log_end_offset = 5; bytes records = 6 }, records in memory or in a file.
+extension FetchPartitionResponse: ProtoSized {
+    var protobufSize: Int {
+        ProtobufField.int32Size(partition) + ProtobufField.int32Size(Int32(errorCode.rawValue))
+            + ProtobufField.int64Size(highWatermark) + ProtobufField.int64Size(logStartOffset)
+            + ProtobufField.int64Size(logEndOffset) + ProtobufField.lengthDelimitedSize(recordsByteCount)
     }
 }

@@ -6,7 +6,8 @@ import NIOCore
 ///
 /// Only the canonical encoding this project's clients (and any proto3 encoder) write is taken: the
 /// `RequestFrame` fields 1, 2 and 14 each at most once, `ProduceRequest`/`ProduceTopicData`/
-/// `ProducePartitionData` with their known fields, scalars at most once, strings valid UTF-8 without NUL.
+/// `ProducePartitionData` with their known fields, scalars at most once, strings valid UTF-8 without NUL
+/// (`ProtoReader` reads the wire; the topic level is `ProtoReader.topic`, shared with the Fetch fast path).
 /// Anything else — another API, an unknown or repeated scalar field, a wrong wire type, a truncated varint
 /// or length, a malformed string — returns nil, and the caller decodes the frame with protobuf-c, which
 /// accepts every valid encoding and words the error for a malformed one. So this path changes speed, never
@@ -22,20 +23,9 @@ extension WireCodec {
     }
 }
 
-/// A forward-only protobuf reader over one frame body; every method returns nil on anything it does not
-/// take (see `decodeProduceFastPath`). Also read by `decodeFetchResponseFastPath`.
-struct ProtoReader {
-    let bytes: UnsafeRawBufferPointer
-    var position = 0
-    var end: Int
-
-    init(bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-        self.end = bytes.count
-    }
-
+extension ProtoReader {
     /// RequestFrame { int32 correlation_id = 1; string client_id = 2; ProduceRequest produce = 14 }.
-    mutating func requestFrame(slicing body: ByteBuffer) -> Request? {
+    fileprivate mutating func requestFrame(slicing body: ByteBuffer) -> Request? {
         var correlationId: Int32?
         var clientId: String?
         var produce: ProduceRequest?
@@ -43,11 +33,9 @@ struct ProtoReader {
             guard let (field, wireType) = tag() else { return nil }
             switch (field, wireType) {
             case (1, 0):
-                guard correlationId == nil, let value = int32() else { return nil }
-                correlationId = value
+                guard int32(once: &correlationId) else { return nil }
             case (2, 2):
-                guard clientId == nil, let value = string() else { return nil }
-                clientId = value
+                guard string(once: &clientId) else { return nil }
             case (14, 2):
                 guard produce == nil, let request = nested({ $0.produceRequest(slicing: body) }) else { return nil }
                 produce = request
@@ -68,13 +56,11 @@ struct ProtoReader {
             guard let (field, wireType) = tag() else { return nil }
             switch (field, wireType) {
             case (1, 0):
-                guard acks == nil, let value = int32() else { return nil }
-                acks = value
+                guard int32(once: &acks) else { return nil }
             case (2, 0):
-                guard timeoutMs == nil, let value = int32() else { return nil }
-                timeoutMs = value
+                guard int32(once: &timeoutMs) else { return nil }
             case (3, 2):
-                guard let topic = nested({ $0.topicData(slicing: body) }) else { return nil }
+                guard let topic: ProduceTopicData = nested({ $0.topic(slicing: body) }) else { return nil }
                 topics.append(topic)
             default:
                 return nil
@@ -84,99 +70,21 @@ struct ProtoReader {
         guard let acks16 = Int16(exactly: acks ?? 0) else { return nil }
         return ProduceRequest(acks: acks16, timeoutMs: timeoutMs ?? 0, topics: topics)
     }
+}
 
-    /// ProduceTopicData { string name = 1; repeated ProducePartitionData partitions = 2 }.
-    private mutating func topicData(slicing body: ByteBuffer) -> ProduceTopicData? {
-        var name: String?
-        var partitions: [ProducePartitionData] = []
-        while position < end {
-            guard let (field, wireType) = tag() else { return nil }
-            switch (field, wireType) {
-            case (1, 2):
-                guard name == nil, let value = string() else { return nil }
-                name = value
-            case (2, 2):
-                guard let partition = nested({ $0.partitionData(slicing: body) }) else { return nil }
-                partitions.append(partition)
-            default:
-                return nil
-            }
-        }
-        return ProduceTopicData(name: name ?? "", partitions: partitions)
-    }
-
-    /// ProducePartitionData { int32 partition = 1; bytes records = 2 }: `records` sliced from `body`.
-    private mutating func partitionData(slicing body: ByteBuffer) -> ProducePartitionData? {
+/// ProducePartitionData { int32 partition = 1; bytes records = 2 }: `records` sliced from `body`.
+extension ProducePartitionData: ProtoReadable {
+    static func read(from reader: inout ProtoReader, slicing body: ByteBuffer) -> Self? {
         var partition: Int32?
         var records: ByteBuffer?
-        while position < end {
-            guard let (field, wireType) = tag() else { return nil }
+        while reader.position < reader.end {
+            guard let (field, wireType) = reader.tag() else { return nil }
             switch (field, wireType) {
-            case (1, 0):
-                guard partition == nil, let value = int32() else { return nil }
-                partition = value
-            case (2, 2):
-                guard records == nil, let length = lengthPrefix(),
-                    let slice = body.getSlice(at: body.readerIndex + position, length: length)
-                else { return nil }
-                records = slice
-                position += length
-            default:
-                return nil
+            case (1, 0): guard reader.int32(once: &partition) else { return nil }
+            case (2, 2): guard reader.bytes(slicing: body, once: &records) else { return nil }
+            default: return nil
             }
         }
-        return ProducePartitionData(partition: partition ?? 0, records: records ?? ByteBuffer())
-    }
-
-    // MARK: wire primitives
-
-    /// An embedded message: `parse` reads it up to its length prefix's end, and must consume all of it.
-    mutating func nested<Message>(_ parse: (inout ProtoReader) -> Message?) -> Message? {
-        guard let length = lengthPrefix() else { return nil }
-        let outerEnd = end
-        end = position + length
-        defer { end = outerEnd }
-        guard let message = parse(&self), position == end else { return nil }
-        return message
-    }
-
-    /// A field's number and wire type.
-    mutating func tag() -> (field: UInt64, wireType: UInt64)? {
-        guard let key = varint(), key >> 3 > 0 else { return nil }
-        return (key >> 3, key & 7)
-    }
-
-    /// An int32 field: proto3 writes negative values sign-extended to 10 bytes; the low 32 bits are the value.
-    mutating func int32() -> Int32? {
-        varint().map { Int32(truncatingIfNeeded: $0) }
-    }
-
-    /// A length prefix that fits what is left of the current message.
-    mutating func lengthPrefix() -> Int? {
-        guard let length = varint(), length <= UInt64(end - position) else { return nil }
-        return Int(length)
-    }
-
-    /// A string field: UTF-8 without NUL (protobuf-c would cut at a NUL; leave that to it).
-    mutating func string() -> String? {
-        guard let length = lengthPrefix() else { return nil }
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
-        position += length
-        guard !slice.contains(0) else { return nil }
-        return String(validating: slice, as: UTF8.self)
-    }
-
-    /// An unsigned LEB128 varint of at most 10 bytes within the current message.
-    mutating func varint() -> UInt64? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < end, shift < 70 {
-            let byte = bytes[position]
-            position += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-        return nil
+        return Self(partition: partition ?? 0, records: records ?? ByteBuffer())
     }
 }

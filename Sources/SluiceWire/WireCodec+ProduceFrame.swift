@@ -13,42 +13,34 @@ extension WireCodec {
     public static func produceFrameParts(
         correlationId: Int32, clientId: String, produce: ProduceRequest, allocator: ByteBufferAllocator
     ) -> [ByteBuffer] {
-        let clientIdBytes = cString(clientId)
-        var produceSize = 0
-        produceSize += int32FieldSize(Int32(produce.acks)) + int32FieldSize(produce.timeoutMs)
+        let clientIdBytes = ProtobufField.cString(clientId)
+        var produceSize = ProtobufField.int32Size(Int32(produce.acks)) + ProtobufField.int32Size(produce.timeoutMs)
         var topicSizes: [Int] = []
         topicSizes.reserveCapacity(produce.topics.count)
         for topic in produce.topics {
-            var topicSize = bytesFieldSize(cString(topic.name).count)
-            for partition in topic.partitions {
-                topicSize += embeddedFieldSize(partitionSize(partition))
-            }
+            let topicSize = topic.protobufSize
             topicSizes.append(topicSize)
-            produceSize += embeddedFieldSize(topicSize)
+            produceSize += ProtobufField.messageSize(topicSize)
         }
         let frameSize =
-            int32FieldSize(correlationId) + bytesFieldSize(clientIdBytes.count) + embeddedFieldSize(produceSize)
+            ProtobufField.int32Size(correlationId) + ProtobufField.lengthDelimitedSize(clientIdBytes.count)
+            + ProtobufField.messageSize(produceSize)
 
         var parts: [ByteBuffer] = []
         var piece = allocator.buffer(capacity: 64)
         piece.writeInteger(UInt32(frameSize))
-        writeInt32Field(1, correlationId, into: &piece)
-        writeBytesField(2, clientIdBytes, into: &piece)
-        writeTag(14, wireType: 2, into: &piece)
-        writeVarint(UInt64(produceSize), into: &piece)
-        writeInt32Field(1, Int32(produce.acks), into: &piece)
-        writeInt32Field(2, produce.timeoutMs, into: &piece)
+        ProtobufField.writeInt32(1, correlationId, into: &piece)
+        ProtobufField.writeString(2, clientIdBytes, into: &piece)
+        ProtobufField.writeLengthPrefix(14, count: produceSize, into: &piece)
+        ProtobufField.writeInt32(1, Int32(produce.acks), into: &piece)
+        ProtobufField.writeInt32(2, produce.timeoutMs, into: &piece)
         for (topic, topicSize) in zip(produce.topics, topicSizes) {
-            writeTag(3, wireType: 2, into: &piece)
-            writeVarint(UInt64(topicSize), into: &piece)
-            writeBytesField(1, cString(topic.name), into: &piece)
+            topic.writePrefix(3, size: topicSize, into: &piece)
             for partition in topic.partitions {
-                writeTag(2, wireType: 2, into: &piece)
-                writeVarint(UInt64(partitionSize(partition)), into: &piece)
-                writeInt32Field(1, partition.partition, into: &piece)
+                ProtobufField.writeLengthPrefix(2, count: partition.protobufSize, into: &piece)
+                ProtobufField.writeInt32(1, partition.partition, into: &piece)
                 guard partition.records.readableBytes > 0 else { continue }
-                writeTag(2, wireType: 2, into: &piece)
-                writeVarint(UInt64(partition.records.readableBytes), into: &piece)
+                ProtobufField.writeLengthPrefix(2, count: partition.records.readableBytes, into: &piece)
                 parts.append(piece)
                 parts.append(partition.records)
                 piece = allocator.buffer(capacity: 64)
@@ -57,55 +49,11 @@ extension WireCodec {
         if piece.readableBytes > 0 { parts.append(piece) }
         return parts
     }
+}
 
-    /// A string's bytes as protobuf-c sends a C string: up to the first NUL.
-    private static func cString(_ text: String) -> Substring.UTF8View {
-        let utf8 = Substring(text).utf8
-        return utf8[..<(utf8.firstIndex(of: 0) ?? utf8.endIndex)]
-    }
-
-    private static func partitionSize(_ partition: ProducePartitionData) -> Int {
-        int32FieldSize(partition.partition) + bytesFieldSize(partition.records.readableBytes)
-    }
-
-    /// An int32 field (one-byte tag): omitted at 0; negative values are sign-extended to 10 bytes.
-    private static func int32FieldSize(_ value: Int32) -> Int {
-        value == 0 ? 0 : 1 + Varint.size(UInt64(bitPattern: Int64(value)))
-    }
-
-    /// A length-delimited field of `count` bytes (one-byte tag): omitted when empty.
-    private static func bytesFieldSize(_ count: Int) -> Int {
-        count == 0 ? 0 : 1 + Varint.size(UInt64(count)) + count
-    }
-
-    /// An embedded message of `size` bytes (one-byte tag): always present, even empty.
-    private static func embeddedFieldSize(_ size: Int) -> Int {
-        1 + Varint.size(UInt64(size)) + size
-    }
-
-    private static func writeTag(_ field: UInt64, wireType: UInt64, into buffer: inout ByteBuffer) {
-        writeVarint(field << 3 | wireType, into: &buffer)
-    }
-
-    private static func writeInt32Field(_ field: UInt64, _ value: Int32, into buffer: inout ByteBuffer) {
-        guard value != 0 else { return }
-        writeTag(field, wireType: 0, into: &buffer)
-        writeVarint(UInt64(bitPattern: Int64(value)), into: &buffer)
-    }
-
-    private static func writeBytesField(_ field: UInt64, _ bytes: Substring.UTF8View, into buffer: inout ByteBuffer) {
-        guard !bytes.isEmpty else { return }
-        writeTag(field, wireType: 2, into: &buffer)
-        writeVarint(UInt64(bytes.count), into: &buffer)
-        buffer.writeBytes(bytes)
-    }
-
-    private static func writeVarint(_ value: UInt64, into buffer: inout ByteBuffer) {
-        var rest = value
-        while rest >= 0x80 {
-            buffer.writeInteger(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        buffer.writeInteger(UInt8(rest))
+/// ProducePartitionData { int32 partition = 1; bytes records = 2 }.
+extension ProducePartitionData: ProtoSized {
+    var protobufSize: Int {
+        ProtobufField.int32Size(partition) + ProtobufField.lengthDelimitedSize(records.readableBytes)
     }
 }

@@ -29,8 +29,23 @@ import Testing
             let copy = arena.cString(string)
             #expect(String(cString: copy) == string)
         }
-        #expect(arena.cStrings([]) == nil)
-        #expect(arena.int32s([]) == nil)
+        withExtendedLifetime(arena) {}
+    }
+
+    @Test func repeatedFieldsCarryTheirCountWithTheirArray() throws {
+        let arena = WireArena()
+        let noStrings = arena.cStrings([])
+        #expect(noStrings.count == 0 && noStrings.array == nil)
+        let noInts = arena.int32s([])
+        #expect(noInts.count == 0 && noInts.array == nil)
+        let strings = arena.cStrings(["a", "", "ü"])
+        #expect(strings.count == 3)
+        let stringArray = try #require(strings.array)
+        #expect((0..<3).map { String(cString: stringArray[$0]!) } == ["a", "", "ü"])
+        let ints = arena.int32s([-1, 0, Int32.max])
+        #expect(ints.count == 3)
+        let intArray = try #require(ints.array)
+        #expect(Array(UnsafeBufferPointer(start: intArray, count: 3)) == [-1, 0, Int32.max])
         withExtendedLifetime(arena) {}
     }
 }

@@ -81,6 +81,34 @@ import Testing
         #expect(responseError.message.contains("TopicResult.name"))
     }
 
+    /// Every per-partition API's topic names itself in the error, as protobuf-c's descriptor names the message.
+    @Test func topicNamesNotUTF8AreRefusedNamingTheirTopicMessage() throws {
+        // (API field in the frame, topics field in the API's message, the topic message's name)
+        let requests = [
+            (14, 3, "ProduceTopicData"), (15, 5, "FetchTopic"), (16, 1, "ListOffsetsTopic"),
+            (18, 2, "OffsetForLeaderEpochTopic"),
+        ]
+        let responses = [
+            (14, 1, "ProduceTopicResponse"), (15, 1, "FetchTopicResponse"), (16, 1, "ListOffsetsTopicResponse"),
+            (18, 1, "OffsetForLeaderEpochTopicResponse"),
+        ]
+        let topic = ProtoBytes().lengthDelimited(1, [0xC3, 0x28]).message(2, ProtoBytes().varint(1, 1))
+        for (api, topics, name) in requests {
+            let bytes = ProtoBytes().varint(1, 6).message(api, ProtoBytes().message(topics, topic)).bytes
+            let error = try #require(Self.decodeRequestError(bytes), "\(name)")
+            #expect(error.correlationId == 6)
+            #expect(error.code == .invalidRequest)
+            #expect(error.message == "\(name).name is not valid UTF-8")
+        }
+        for (api, topics, name) in responses {
+            let bytes = ProtoBytes().varint(1, 7).message(api, ProtoBytes().message(topics, topic)).bytes
+            let error = try #require(Self.decodeResponseError(bytes), "\(name)")
+            #expect(error.correlationId == 7)
+            #expect(error.code == .corruptMessage)
+            #expect(error.message == "\(name).name is not valid UTF-8")
+        }
+    }
+
     @Test func unknownErrorCodesDecodeAsUnknownServerError() throws {
         let bytes = ProtoBytes().varint(1, 1).varint(2, 9_999).bytes
         #expect(try WireCodec.decodeResponse(ByteBuffer(bytes: bytes)).errorCode == .unknownServerError)
