@@ -4,7 +4,7 @@
 // SluiceStorage/SluiceWire/SluiceClient → C targets. SluiceObservability and SluiceConfig import no Sluice module.
 import PackageDescription
 
-// No unsafeFlags: SwiftPM refuses a package that has them as a versioned dependency, and applications depend
+// No unsafe build flags: SwiftPM refuses a package that has them as a versioned dependency, and applications depend
 // on the SluiceClient and SluiceProducer products by version (examples/produce-lines checks that).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
