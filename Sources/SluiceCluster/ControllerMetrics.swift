@@ -29,6 +29,19 @@ extension MetricDefinition {
         name: "sluice_cluster_brokers_alive", kind: .gauge,
         help: "Brokers with a live registration in the metadata store; reported by the controller only, 0 elsewhere."
     )
+    /// `sluice_leader_elections_total{type}`: partition leader elections this broker made as controller.
+    public static let leaderElections = MetricDefinition(
+        name: "sluice_leader_elections_total", kind: .counter, labelNames: ["type"],
+        help: "Partition leader elections made by this broker as controller, by type: clean (an ISR member took "
+            + "over), unclean (an out-of-sync replica did: acknowledged records may be lost), controlled (a broker "
+            + "shut down in order) or preferred (the first assigned replica leads again)."
+    )
+    /// `sluice_leader_election_seconds`: broker loss detected → new leader published.
+    public static let leaderElectionSeconds = MetricDefinition(
+        name: "sluice_leader_election_seconds", kind: .histogram,
+        help: "Seconds from the controller seeing a broker lost (or asked to move leadership) to the new leader's "
+            + "state committed in the metadata store."
+    )
 }
 
 /// The controller's metrics (observability.md, "Controller and cluster"), declared at start on the broker's
@@ -38,6 +51,14 @@ public final class ControllerMetrics: Sendable {
     /// Every metric this type declares.
     public static let definitions: [MetricDefinition] = [
         .controllerActive, .controllerEpoch, .controllerElections, .controllerOfflinePartitions, .clusterBrokersAlive,
+        .leaderElections, .leaderElectionSeconds,
+    ]
+
+    /// Buckets of ``leaderElectionSeconds``: 1 ms to 60 s (a lease TTL, and more).
+    public static let electionBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(1_500),
+        .seconds(2), .seconds(3), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
     ]
 
     let active: Gauge
@@ -45,6 +66,9 @@ public final class ControllerMetrics: Sendable {
     let elections: Prometheus.Counter
     let offlinePartitions: Gauge
     let brokersAlive: Gauge
+    /// One series per election type, all declared at start.
+    let electionsByType: [LeaderElectionType: Prometheus.Counter]
+    let electionSeconds: DurationHistogram
 
     public init(registry: PrometheusCollectorRegistry) {
         active = registry.makeGauge(.controllerActive)
@@ -52,6 +76,18 @@ public final class ControllerMetrics: Sendable {
         elections = registry.makeCounter(.controllerElections)
         offlinePartitions = registry.makeGauge(.controllerOfflinePartitions)
         brokersAlive = registry.makeGauge(.clusterBrokersAlive)
+        var byType: [LeaderElectionType: Prometheus.Counter] = [:]
+        for type in LeaderElectionType.allCases {
+            byType[type] = registry.makeCounter(.leaderElections, labelValues: [type.rawValue])
+        }
+        electionsByType = byType
+        electionSeconds = registry.makeDurationHistogram(.leaderElectionSeconds, buckets: Self.electionBuckets)
+    }
+
+    /// A leader election of `type` committed `duration` after its cause was seen.
+    func elected(_ type: LeaderElectionType, after duration: Duration) {
+        electionsByType[type]?.increment(by: Int64(1))
+        electionSeconds.record(duration)
     }
 
     /// This broker won the campaign at `controllerEpoch`.

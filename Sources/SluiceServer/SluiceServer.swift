@@ -116,6 +116,10 @@ public struct SluiceServer: Service {
                 return .stopped("metadata lease expiry")
             }
             tasks.addTask {
+                try await metadata.controller.run()
+                return .stopped("the controller")
+            }
+            tasks.addTask {
                 await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native)
                 return .stopped("the native listener")
             }
@@ -248,7 +252,9 @@ public struct SluiceServer: Service {
         let advertisedHost = Self.advertisableHost(advertised.host)
         let info = BrokerInfo(nodeId: brokerId, host: advertisedHost, port: Int32(advertisedPort))
         let session = try await store.register(info, ttl: Self.metadataSessionTtl)
-        let controller = Controller(store: store, session: session, metrics: controllerMetrics)
+        let controller = Controller(
+            store: store, session: session, metrics: controllerMetrics, events: events,
+            settings: Controller.Settings(uncleanLeaderElection: config.uncleanLeaderElectionEnable), logger: logger)
         try await campaign(controller)
         let cache = BrokerMetadataCache()
         let listener = MetadataListener(
@@ -265,13 +271,13 @@ public struct SluiceServer: Service {
         return (handler, MetadataParts(store: store, session: session, controller: controller, listener: listener))
     }
 
-    /// The embedded single broker is its own controller: its campaign always wins (`controller_elected`).
+    /// The embedded single broker is its own controller: its campaign always wins (the controller emits
+    /// `controller_elected`).
     private func campaign(_ controller: Controller) async throws {
         guard let won = try await controller.campaign() else {
             throw ServerStartError("broker \(brokerId) lost the controller campaign of its own embedded store")
         }
         assert(won.epoch >= 1)
-        events.controllerElected(brokerId: brokerId, controllerEpoch: won.epoch, previousController: nil)
     }
 
     /// Keeps the session alive at a third of its TTL. A session found expired (the process was paused past the

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCluster
+@testable import SluiceObservability
 import SluiceWire
 import Synchronization
 
@@ -121,4 +122,35 @@ final class CountingStore: MetadataStore {
         count("allocateProducerIds")
         return try await inner.allocateProducerIds(count: ids)
     }
+}
+
+/// Journal entries an ``EventEmitter`` produced, captured in memory.
+final class EventRecorder: Sendable {
+    private let entries = Mutex<[JournalEntry]>([])
+
+    var emitter: EventEmitter {
+        EventEmitter(sink: LogSink(identifier: "test", capture: { entry in self.entries.withLock { $0.append(entry) } }))
+    }
+
+    /// The fields of every entry whose `SLUICE_EVENT` is `name`, in order.
+    func events(_ name: String) -> [[String: String]] {
+        entries.withLock { all in
+            all.compactMap { entry -> [String: String]? in
+                guard entry.fields.contains(where: { $0.name == "SLUICE_EVENT" && $0.value == name }) else { return nil }
+                var fields = Dictionary(entry.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+                fields["PRIORITY"] = String(entry.priority.rawValue)
+                return fields
+            }
+        }
+    }
+}
+
+/// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
+func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return try await condition()
 }
