@@ -51,6 +51,23 @@ extension BrokerConfig {
         producerIdExpirationMs = values.long("producer.id.expiration.ms")
         uncleanLeaderElectionEnable = values.boolean("unclean.leader.election.enable")
         replicaLagTimeMaxMs = values.long("replica.lag.time.max.ms")
+        replicaFetchWaitMaxMs = values.int("replica.fetch.wait.max.ms")
+        replicaFetchMinBytes = values.int("replica.fetch.min.bytes")
+        replicaFetchMaxBytes = values.int("replica.fetch.max.bytes")
+        replicaFetchResponseMaxBytes = values.int("replica.fetch.response.max.bytes")
+        replicaFetchBackoffMs = values.int("replica.fetch.backoff.ms")
+        brokerSessionTimeoutMs = values.long("broker.session.timeout.ms")
+        brokerHeartbeatIntervalMs = values.long("broker.heartbeat.interval.ms")
+        guard brokerHeartbeatIntervalMs < brokerSessionTimeoutMs else {
+            throw ConfigError(
+                code: .invalidValue, key: "broker.heartbeat.interval.ms", value: String(brokerHeartbeatIntervalMs),
+                problem: "must be less than broker.session.timeout.ms (\(brokerSessionTimeoutMs)), or the session "
+                    + "expires between keep-alives")
+        }
+        autoLeaderRebalanceEnable = values.boolean("auto.leader.rebalance.enable")
+        leaderImbalanceCheckIntervalSeconds = values.long("leader.imbalance.check.interval.seconds")
+        leaderImbalancePerBrokerPercentage = values.int("leader.imbalance.per.broker.percentage")
+        controlledShutdownEnable = values.boolean("controlled.shutdown.enable")
         logSegmentBytes = values.int("log.segment.bytes")
         logRetentionMs = Self.retentionMs(
             ms: values.longIfSet("log.retention.ms"), minutes: values.intIfSet("log.retention.minutes"),

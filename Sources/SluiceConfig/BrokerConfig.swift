@@ -33,6 +33,28 @@ public struct BrokerConfig: Sendable, Hashable {
     public let uncleanLeaderElectionEnable: Bool
     /// `replica.lag.time.max.ms`: a follower not caught up for this long leaves the ISR.
     public let replicaLagTimeMaxMs: Int64
+    /// `replica.fetch.wait.max.ms`: a follower's fetch long-polls the leader this long.
+    public let replicaFetchWaitMaxMs: Int
+    /// `replica.fetch.min.bytes`: record bytes a follower's fetch waits for.
+    public let replicaFetchMinBytes: Int
+    /// `replica.fetch.max.bytes`: record bytes per partition per follower fetch.
+    public let replicaFetchMaxBytes: Int
+    /// `replica.fetch.response.max.bytes`: record bytes per follower fetch.
+    public let replicaFetchResponseMaxBytes: Int
+    /// `replica.fetch.backoff.ms`: wait after a failed follower fetch.
+    public let replicaFetchBackoffMs: Int
+    /// `broker.session.timeout.ms`: the metadata session (etcd lease) TTL.
+    public let brokerSessionTimeoutMs: Int64
+    /// `broker.heartbeat.interval.ms`: how often the session is kept alive.
+    public let brokerHeartbeatIntervalMs: Int64
+    /// `auto.leader.rebalance.enable`: periodic preferred leader elections by the controller.
+    public let autoLeaderRebalanceEnable: Bool
+    /// `leader.imbalance.check.interval.seconds`: how often the controller checks leader imbalance.
+    public let leaderImbalanceCheckIntervalSeconds: Int64
+    /// `leader.imbalance.per.broker.percentage`: imbalance above which preferred elections run.
+    public let leaderImbalancePerBrokerPercentage: Int
+    /// `controlled.shutdown.enable`: a stopping broker moves its leaderships away first.
+    public let controlledShutdownEnable: Bool
     /// `log.segment.bytes`: a segment rolls when it would exceed this size, ≥ 14.
     public let logSegmentBytes: Int
     /// Effective retention time: `log.retention.ms`, else `log.retention.minutes`, else

@@ -5,7 +5,11 @@
 /// that names the key, so it can be found in the file.
 enum ConfigWarnings {
     /// Keys that only mean something once brokers replicate; set on a single broker they are kept, not used.
-    static let replicationOnlyKeys = ["replica.lag.time.max.ms", "unclean.leader.election.enable"]
+    static let replicationOnlyKeys = [
+        "replica.lag.time.max.ms", "unclean.leader.election.enable", "replica.fetch.wait.max.ms",
+        "replica.fetch.min.bytes", "replica.fetch.max.bytes", "replica.fetch.response.max.bytes",
+        "replica.fetch.backoff.ms",
+    ]
 
     /// A key set on several lines of the file, or by several `--override`s: the operator may be editing the
     /// wrong line. An override of a file key is the point of `--override` and is not warned about.
@@ -25,11 +29,13 @@ enum ConfigWarnings {
         return warnings
     }
 
-    /// Keys set explicitly that have no effect in this build: replication settings on a single broker.
+    /// Keys set explicitly that have no effect here: replication settings on a single broker (the embedded
+    /// metadata store has no followers).
     static func withoutEffect(_ values: ConfigValues) -> [String] {
-        replicationOnlyKeys.filter { values.isSet($0) }.map { key in
+        guard values.string("metadata.store") == "embedded" else { return [] }
+        return replicationOnlyKeys.filter { values.isSet($0) }.map { key in
             "\(key) has no effect on a single broker (embedded metadata store, no followers); "
-                + "it is kept for when replication exists"
+                + "it applies once the broker runs in a cluster (metadata.store=etcd://…)"
         }
     }
 }

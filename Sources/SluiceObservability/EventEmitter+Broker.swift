@@ -54,4 +54,26 @@ extension EventEmitter {
             fields: [("KEY", key), ("VALUE", value), ("PROBLEM", problem)]
         )
     }
+
+    /// `broker_session_lost` (err): broker `brokerId`'s metadata session `leaseId` ran out; it stopped acting as
+    /// leader of `rolesDropped` partitions (and as controller) to rule out a second leader.
+    public func brokerSessionLost(brokerId: Int32, leaseId: Int64, rolesDropped: Int) {
+        emit(
+            event: .brokerSessionLost,
+            priority: EventKind.brokerSessionLost.defaultPriority,
+            message: "Broker \(brokerId) lost its metadata session (lease \(leaseId)): it stopped accepting writes "
+                + "as leader of \(rolesDropped) partition(s) and registers again when the store answers.",
+            fields: [("BROKER_ID", String(brokerId)), ("LEASE_ID", String(leaseId)), ("ROLES_DROPPED", String(rolesDropped))]
+        )
+    }
+
+    /// `metadata_store_unavailable` (err): the metadata store at `endpoints` could not be reached: `error`.
+    public func metadataStoreUnavailable(endpoints: String, error: String) {
+        emit(
+            event: .metadataStoreUnavailable,
+            priority: EventKind.metadataStoreUnavailable.defaultPriority,
+            message: "The metadata store at \(endpoints) is unreachable: \(error).",
+            fields: [("ENDPOINTS", endpoints), ("ERROR", error)]
+        )
+    }
 }

@@ -34,6 +34,10 @@ public enum EventKind: String, Sendable, CaseIterable {
     case producerFenced = "producer_fenced"
     /// A configuration key had a value the broker refuses.
     case configError = "config_error"
+    /// This broker's metadata session (etcd lease) ran out: it stopped acting as leader and controller.
+    case brokerSessionLost = "broker_session_lost"
+    /// The metadata store (etcd) cannot be reached.
+    case metadataStoreUnavailable = "metadata_store_unavailable"
 
     /// The journald `MESSAGE_ID` of this kind: 32 lowercase hex digits, fixed forever.
     public var messageID: String {
@@ -53,6 +57,8 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .logRecovered: return "1af858186499472a8f6428eefda1ff0a"
         case .producerFenced: return "5f74707669d74ae4ae0aa627b0acd6cd"
         case .configError: return "9e4253bb25b84cf08e62e15c83e32e2b"
+        case .brokerSessionLost: return "5a7edd466fa0474caa1382cfcfecbfd2"
+        case .metadataStoreUnavailable: return "1722c9ea80e9405ba947e96d4eb772fc"
         }
     }
 
@@ -63,7 +69,7 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .brokerReady, .brokerRegistered, .isrExpand, .logRecovered: return .info
         case .brokerStopping, .controllerElected, .controllerResigned, .leaderElected: return .notice
         case .brokerLost, .isrShrink, .logTruncated, .producerFenced: return .warning
-        case .partitionOffline, .underMinISR, .configError: return .error
+        case .partitionOffline, .underMinISR, .configError, .brokerSessionLost, .metadataStoreUnavailable: return .error
         }
     }
 
@@ -90,6 +96,8 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .logRecovered: return ["TOPIC", "PARTITION", "SEGMENTS", "TRUNCATED_BYTES"]
         case .producerFenced: return ["PRODUCER_ID", "PRODUCER_EPOCH", "TOPIC", "PARTITION"]
         case .configError: return ["KEY", "VALUE", "PROBLEM"]
+        case .brokerSessionLost: return ["BROKER_ID", "LEASE_ID", "ROLES_DROPPED"]
+        case .metadataStoreUnavailable: return ["ENDPOINTS", "ERROR"]
         }
     }
 }

@@ -51,8 +51,11 @@ import Testing
 
     @Test func eventNamesAreTheDocumentedSnakeCaseNames() {
         let names = Set(EventKind.allCases.map(\.rawValue))
-        #expect(names.count == 15)
-        for name in ["broker_ready", "leader_elected", "isr_shrink", "log_truncated", "config_error", "under_min_isr"] {
+        #expect(names.count == 17)
+        for name in [
+            "broker_ready", "leader_elected", "isr_shrink", "log_truncated", "config_error", "under_min_isr",
+            "broker_session_lost", "metadata_store_unavailable",
+        ] {
             #expect(names.contains(name))
         }
     }

@@ -43,6 +43,8 @@ import Testing
         emitter.logRecovered(topic: "orders", partition: 3, segments: 4, truncatedBytes: 0)
         emitter.producerFenced(producerId: 4_000, producerEpoch: 2, topic: "orders", partition: 3)
         emitter.configError(key: "log.dirs", value: "", problem: "must name at least one directory")
+        emitter.brokerSessionLost(brokerId: 2, leaseId: 7_587_000, rolesDropped: 4)
+        emitter.metadataStoreUnavailable(endpoints: "127.0.0.1:2379", error: "connection refused")
         return EventKind.allCases
     }
 
