@@ -2167,6 +2167,231 @@ void   sluice__offset_for_leader_epoch_response__free_unpacked
   assert(message->base.descriptor == &sluice__offset_for_leader_epoch_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   sluice__elect_leaders_request__init
+                     (Sluice__ElectLeadersRequest         *message)
+{
+  static const Sluice__ElectLeadersRequest init_value = SLUICE__ELECT_LEADERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t sluice__elect_leaders_request__get_packed_size
+                     (const Sluice__ElectLeadersRequest *message)
+{
+  assert(message->base.descriptor == &sluice__elect_leaders_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__elect_leaders_request__pack
+                     (const Sluice__ElectLeadersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__elect_leaders_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__elect_leaders_request__pack_to_buffer
+                     (const Sluice__ElectLeadersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__elect_leaders_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__ElectLeadersRequest *
+       sluice__elect_leaders_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__ElectLeadersRequest *)
+     protobuf_c_message_unpack (&sluice__elect_leaders_request__descriptor,
+                                allocator, len, data);
+}
+void   sluice__elect_leaders_request__free_unpacked
+                     (Sluice__ElectLeadersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__elect_leaders_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__election_result__init
+                     (Sluice__ElectionResult         *message)
+{
+  static const Sluice__ElectionResult init_value = SLUICE__ELECTION_RESULT__INIT;
+  *message = init_value;
+}
+size_t sluice__election_result__get_packed_size
+                     (const Sluice__ElectionResult *message)
+{
+  assert(message->base.descriptor == &sluice__election_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__election_result__pack
+                     (const Sluice__ElectionResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__election_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__election_result__pack_to_buffer
+                     (const Sluice__ElectionResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__election_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__ElectionResult *
+       sluice__election_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__ElectionResult *)
+     protobuf_c_message_unpack (&sluice__election_result__descriptor,
+                                allocator, len, data);
+}
+void   sluice__election_result__free_unpacked
+                     (Sluice__ElectionResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__election_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__elect_leaders_response__init
+                     (Sluice__ElectLeadersResponse         *message)
+{
+  static const Sluice__ElectLeadersResponse init_value = SLUICE__ELECT_LEADERS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t sluice__elect_leaders_response__get_packed_size
+                     (const Sluice__ElectLeadersResponse *message)
+{
+  assert(message->base.descriptor == &sluice__elect_leaders_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__elect_leaders_response__pack
+                     (const Sluice__ElectLeadersResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__elect_leaders_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__elect_leaders_response__pack_to_buffer
+                     (const Sluice__ElectLeadersResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__elect_leaders_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__ElectLeadersResponse *
+       sluice__elect_leaders_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__ElectLeadersResponse *)
+     protobuf_c_message_unpack (&sluice__elect_leaders_response__descriptor,
+                                allocator, len, data);
+}
+void   sluice__elect_leaders_response__free_unpacked
+                     (Sluice__ElectLeadersResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__elect_leaders_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__controlled_shutdown_request__init
+                     (Sluice__ControlledShutdownRequest         *message)
+{
+  static const Sluice__ControlledShutdownRequest init_value = SLUICE__CONTROLLED_SHUTDOWN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t sluice__controlled_shutdown_request__get_packed_size
+                     (const Sluice__ControlledShutdownRequest *message)
+{
+  assert(message->base.descriptor == &sluice__controlled_shutdown_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__controlled_shutdown_request__pack
+                     (const Sluice__ControlledShutdownRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__controlled_shutdown_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__controlled_shutdown_request__pack_to_buffer
+                     (const Sluice__ControlledShutdownRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__controlled_shutdown_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__ControlledShutdownRequest *
+       sluice__controlled_shutdown_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__ControlledShutdownRequest *)
+     protobuf_c_message_unpack (&sluice__controlled_shutdown_request__descriptor,
+                                allocator, len, data);
+}
+void   sluice__controlled_shutdown_request__free_unpacked
+                     (Sluice__ControlledShutdownRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__controlled_shutdown_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   sluice__controlled_shutdown_response__init
+                     (Sluice__ControlledShutdownResponse         *message)
+{
+  static const Sluice__ControlledShutdownResponse init_value = SLUICE__CONTROLLED_SHUTDOWN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t sluice__controlled_shutdown_response__get_packed_size
+                     (const Sluice__ControlledShutdownResponse *message)
+{
+  assert(message->base.descriptor == &sluice__controlled_shutdown_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t sluice__controlled_shutdown_response__pack
+                     (const Sluice__ControlledShutdownResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &sluice__controlled_shutdown_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t sluice__controlled_shutdown_response__pack_to_buffer
+                     (const Sluice__ControlledShutdownResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &sluice__controlled_shutdown_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Sluice__ControlledShutdownResponse *
+       sluice__controlled_shutdown_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Sluice__ControlledShutdownResponse *)
+     protobuf_c_message_unpack (&sluice__controlled_shutdown_response__descriptor,
+                                allocator, len, data);
+}
+void   sluice__controlled_shutdown_response__free_unpacked
+                     (Sluice__ControlledShutdownResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &sluice__controlled_shutdown_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor sluice__record__field_descriptors[7] =
 {
   {
@@ -2334,7 +2559,7 @@ const ProtobufCMessageDescriptor sluice__record_header__descriptor =
   (ProtobufCMessageInit) sluice__record_header__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__request_frame__field_descriptors[12] =
+static const ProtobufCFieldDescriptor sluice__request_frame__field_descriptors[14] =
 {
   {
     "correlation_id",
@@ -2480,14 +2705,40 @@ static const ProtobufCFieldDescriptor sluice__request_frame__field_descriptors[1
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "elect_leaders",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__RequestFrame, body_case),
+    offsetof(Sluice__RequestFrame, elect_leaders),
+    &sluice__elect_leaders_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "controlled_shutdown",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__RequestFrame, body_case),
+    offsetof(Sluice__RequestFrame, controlled_shutdown),
+    &sluice__controlled_shutdown_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__request_frame__field_indices_by_name[] = {
   1,   /* field[1] = client_id */
+  13,   /* field[13] = controlled_shutdown */
   0,   /* field[0] = correlation_id */
   3,   /* field[3] = create_topics */
   4,   /* field[4] = delete_topics */
   5,   /* field[5] = describe_cluster */
   11,   /* field[11] = describe_topics */
+  12,   /* field[12] = elect_leaders */
   7,   /* field[7] = fetch */
   9,   /* field[9] = init_producer_id */
   8,   /* field[8] = list_offsets */
@@ -2499,7 +2750,7 @@ static const ProtobufCIntRange sluice__request_frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
-  { 0, 12 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor sluice__request_frame__descriptor =
 {
@@ -2509,14 +2760,14 @@ const ProtobufCMessageDescriptor sluice__request_frame__descriptor =
   "Sluice__RequestFrame",
   "sluice",
   sizeof(Sluice__RequestFrame),
-  12,
+  14,
   sluice__request_frame__field_descriptors,
   sluice__request_frame__field_indices_by_name,
   2,  sluice__request_frame__number_ranges,
   (ProtobufCMessageInit) sluice__request_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__response_frame__field_descriptors[13] =
+static const ProtobufCFieldDescriptor sluice__response_frame__field_descriptors[15] =
 {
   {
     "correlation_id",
@@ -2674,13 +2925,39 @@ static const ProtobufCFieldDescriptor sluice__response_frame__field_descriptors[
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "elect_leaders",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__ResponseFrame, body_case),
+    offsetof(Sluice__ResponseFrame, elect_leaders),
+    &sluice__elect_leaders_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "controlled_shutdown",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__ResponseFrame, body_case),
+    offsetof(Sluice__ResponseFrame, controlled_shutdown),
+    &sluice__controlled_shutdown_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__response_frame__field_indices_by_name[] = {
+  14,   /* field[14] = controlled_shutdown */
   0,   /* field[0] = correlation_id */
   4,   /* field[4] = create_topics */
   5,   /* field[5] = delete_topics */
   6,   /* field[6] = describe_cluster */
   12,   /* field[12] = describe_topics */
+  13,   /* field[13] = elect_leaders */
   1,   /* field[1] = error_code */
   2,   /* field[2] = error_message */
   8,   /* field[8] = fetch */
@@ -2694,7 +2971,7 @@ static const ProtobufCIntRange sluice__response_frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 3 },
-  { 0, 13 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor sluice__response_frame__descriptor =
 {
@@ -2704,7 +2981,7 @@ const ProtobufCMessageDescriptor sluice__response_frame__descriptor =
   "Sluice__ResponseFrame",
   "sluice",
   sizeof(Sluice__ResponseFrame),
-  13,
+  15,
   sluice__response_frame__field_descriptors,
   sluice__response_frame__field_indices_by_name,
   2,  sluice__response_frame__number_ranges,
@@ -5351,7 +5628,301 @@ const ProtobufCMessageDescriptor sluice__offset_for_leader_epoch_response__descr
   (ProtobufCMessageInit) sluice__offset_for_leader_epoch_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue sluice__error_code__enum_values_by_number[29] =
+static const ProtobufCFieldDescriptor sluice__elect_leaders_request__field_descriptors[1] =
+{
+  {
+    "topics",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Sluice__ElectLeadersRequest, n_topics),
+    offsetof(Sluice__ElectLeadersRequest, topics),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__elect_leaders_request__field_indices_by_name[] = {
+  0,   /* field[0] = topics */
+};
+static const ProtobufCIntRange sluice__elect_leaders_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor sluice__elect_leaders_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.ElectLeadersRequest",
+  "ElectLeadersRequest",
+  "Sluice__ElectLeadersRequest",
+  "sluice",
+  sizeof(Sluice__ElectLeadersRequest),
+  1,
+  sluice__elect_leaders_request__field_descriptors,
+  sluice__elect_leaders_request__field_indices_by_name,
+  1,  sluice__elect_leaders_request__number_ranges,
+  (ProtobufCMessageInit) sluice__elect_leaders_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__election_result__field_descriptors[5] =
+{
+  {
+    "topic",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectionResult, topic),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "partition",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectionResult, partition),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leader",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectionResult, leader),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leader_epoch",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectionResult, leader_epoch),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_leader",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectionResult, previous_leader),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__election_result__field_indices_by_name[] = {
+  2,   /* field[2] = leader */
+  3,   /* field[3] = leader_epoch */
+  1,   /* field[1] = partition */
+  4,   /* field[4] = previous_leader */
+  0,   /* field[0] = topic */
+};
+static const ProtobufCIntRange sluice__election_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor sluice__election_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.ElectionResult",
+  "ElectionResult",
+  "Sluice__ElectionResult",
+  "sluice",
+  sizeof(Sluice__ElectionResult),
+  5,
+  sluice__election_result__field_descriptors,
+  sluice__election_result__field_indices_by_name,
+  1,  sluice__election_result__number_ranges,
+  (ProtobufCMessageInit) sluice__election_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__elect_leaders_response__field_descriptors[3] =
+{
+  {
+    "error_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectLeadersResponse, error_code),
+    &sluice__error_code__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_message",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ElectLeadersResponse, error_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "elections",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Sluice__ElectLeadersResponse, n_elections),
+    offsetof(Sluice__ElectLeadersResponse, elections),
+    &sluice__election_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__elect_leaders_response__field_indices_by_name[] = {
+  2,   /* field[2] = elections */
+  0,   /* field[0] = error_code */
+  1,   /* field[1] = error_message */
+};
+static const ProtobufCIntRange sluice__elect_leaders_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor sluice__elect_leaders_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.ElectLeadersResponse",
+  "ElectLeadersResponse",
+  "Sluice__ElectLeadersResponse",
+  "sluice",
+  sizeof(Sluice__ElectLeadersResponse),
+  3,
+  sluice__elect_leaders_response__field_descriptors,
+  sluice__elect_leaders_response__field_indices_by_name,
+  1,  sluice__elect_leaders_response__number_ranges,
+  (ProtobufCMessageInit) sluice__elect_leaders_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__controlled_shutdown_request__field_descriptors[1] =
+{
+  {
+    "broker_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ControlledShutdownRequest, broker_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__controlled_shutdown_request__field_indices_by_name[] = {
+  0,   /* field[0] = broker_id */
+};
+static const ProtobufCIntRange sluice__controlled_shutdown_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor sluice__controlled_shutdown_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.ControlledShutdownRequest",
+  "ControlledShutdownRequest",
+  "Sluice__ControlledShutdownRequest",
+  "sluice",
+  sizeof(Sluice__ControlledShutdownRequest),
+  1,
+  sluice__controlled_shutdown_request__field_descriptors,
+  sluice__controlled_shutdown_request__field_indices_by_name,
+  1,  sluice__controlled_shutdown_request__number_ranges,
+  (ProtobufCMessageInit) sluice__controlled_shutdown_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor sluice__controlled_shutdown_response__field_descriptors[3] =
+{
+  {
+    "error_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ControlledShutdownResponse, error_code),
+    &sluice__error_code__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_message",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ControlledShutdownResponse, error_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remaining_partitions",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__ControlledShutdownResponse, remaining_partitions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned sluice__controlled_shutdown_response__field_indices_by_name[] = {
+  0,   /* field[0] = error_code */
+  1,   /* field[1] = error_message */
+  2,   /* field[2] = remaining_partitions */
+};
+static const ProtobufCIntRange sluice__controlled_shutdown_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor sluice__controlled_shutdown_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "sluice.ControlledShutdownResponse",
+  "ControlledShutdownResponse",
+  "Sluice__ControlledShutdownResponse",
+  "sluice",
+  sizeof(Sluice__ControlledShutdownResponse),
+  3,
+  sluice__controlled_shutdown_response__field_descriptors,
+  sluice__controlled_shutdown_response__field_indices_by_name,
+  1,  sluice__controlled_shutdown_response__number_ranges,
+  (ProtobufCMessageInit) sluice__controlled_shutdown_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue sluice__error_code__enum_values_by_number[33] =
 {
   { "UNKNOWN_SERVER_ERROR", "SLUICE__ERROR_CODE__UNKNOWN_SERVER_ERROR", -1 },
   { "NONE", "SLUICE__ERROR_CODE__NONE", 0 },
@@ -5374,6 +5945,7 @@ static const ProtobufCEnumValue sluice__error_code__enum_values_by_number[29] =
   { "INVALID_PARTITIONS", "SLUICE__ERROR_CODE__INVALID_PARTITIONS", 37 },
   { "INVALID_REPLICATION_FACTOR", "SLUICE__ERROR_CODE__INVALID_REPLICATION_FACTOR", 38 },
   { "INVALID_CONFIG", "SLUICE__ERROR_CODE__INVALID_CONFIG", 40 },
+  { "NOT_CONTROLLER", "SLUICE__ERROR_CODE__NOT_CONTROLLER", 41 },
   { "INVALID_REQUEST", "SLUICE__ERROR_CODE__INVALID_REQUEST", 42 },
   { "UNSUPPORTED_FOR_MESSAGE_FORMAT", "SLUICE__ERROR_CODE__UNSUPPORTED_FOR_MESSAGE_FORMAT", 43 },
   { "OUT_OF_ORDER_SEQUENCE_NUMBER", "SLUICE__ERROR_CODE__OUT_OF_ORDER_SEQUENCE_NUMBER", 45 },
@@ -5382,40 +5954,47 @@ static const ProtobufCEnumValue sluice__error_code__enum_values_by_number[29] =
   { "KAFKA_STORAGE_ERROR", "SLUICE__ERROR_CODE__KAFKA_STORAGE_ERROR", 56 },
   { "FENCED_LEADER_EPOCH", "SLUICE__ERROR_CODE__FENCED_LEADER_EPOCH", 74 },
   { "UNKNOWN_LEADER_EPOCH", "SLUICE__ERROR_CODE__UNKNOWN_LEADER_EPOCH", 75 },
+  { "PREFERRED_LEADER_NOT_AVAILABLE", "SLUICE__ERROR_CODE__PREFERRED_LEADER_NOT_AVAILABLE", 80 },
+  { "ELIGIBLE_LEADERS_NOT_AVAILABLE", "SLUICE__ERROR_CODE__ELIGIBLE_LEADERS_NOT_AVAILABLE", 83 },
+  { "ELECTION_NOT_NEEDED", "SLUICE__ERROR_CODE__ELECTION_NOT_NEEDED", 84 },
 };
 static const ProtobufCIntRange sluice__error_code__value_ranges[] = {
-{-1, 0},{10, 9},{13, 10},{17, 11},{35, 16},{40, 20},{42, 21},{45, 23},{56, 26},{74, 27},{0, 29}
+{-1, 0},{10, 9},{13, 10},{17, 11},{35, 16},{40, 20},{45, 24},{56, 27},{74, 28},{80, 30},{83, 31},{0, 33}
 };
-static const ProtobufCEnumValueIndex sluice__error_code__enum_values_by_name[29] =
+static const ProtobufCEnumValueIndex sluice__error_code__enum_values_by_name[33] =
 {
   { "CORRUPT_MESSAGE", 3 },
-  { "DUPLICATE_SEQUENCE_NUMBER", 24 },
-  { "FENCED_LEADER_EPOCH", 27 },
+  { "DUPLICATE_SEQUENCE_NUMBER", 25 },
+  { "ELECTION_NOT_NEEDED", 32 },
+  { "ELIGIBLE_LEADERS_NOT_AVAILABLE", 31 },
+  { "FENCED_LEADER_EPOCH", 28 },
   { "INVALID_CONFIG", 20 },
   { "INVALID_FETCH_SIZE", 5 },
   { "INVALID_PARTITIONS", 18 },
-  { "INVALID_PRODUCER_EPOCH", 25 },
+  { "INVALID_PRODUCER_EPOCH", 26 },
   { "INVALID_REPLICATION_FACTOR", 19 },
-  { "INVALID_REQUEST", 21 },
+  { "INVALID_REQUEST", 22 },
   { "INVALID_REQUIRED_ACKS", 15 },
   { "INVALID_TOPIC_EXCEPTION", 11 },
-  { "KAFKA_STORAGE_ERROR", 26 },
+  { "KAFKA_STORAGE_ERROR", 27 },
   { "LEADER_NOT_AVAILABLE", 6 },
   { "MESSAGE_TOO_LARGE", 9 },
   { "NETWORK_EXCEPTION", 10 },
   { "NONE", 1 },
+  { "NOT_CONTROLLER", 21 },
   { "NOT_ENOUGH_REPLICAS", 13 },
   { "NOT_ENOUGH_REPLICAS_AFTER_APPEND", 14 },
   { "NOT_LEADER_OR_FOLLOWER", 7 },
   { "OFFSET_OUT_OF_RANGE", 2 },
-  { "OUT_OF_ORDER_SEQUENCE_NUMBER", 23 },
+  { "OUT_OF_ORDER_SEQUENCE_NUMBER", 24 },
+  { "PREFERRED_LEADER_NOT_AVAILABLE", 30 },
   { "RECORD_LIST_TOO_LARGE", 12 },
   { "REQUEST_TIMED_OUT", 8 },
   { "TOPIC_ALREADY_EXISTS", 17 },
-  { "UNKNOWN_LEADER_EPOCH", 28 },
+  { "UNKNOWN_LEADER_EPOCH", 29 },
   { "UNKNOWN_SERVER_ERROR", 0 },
   { "UNKNOWN_TOPIC_OR_PARTITION", 4 },
-  { "UNSUPPORTED_FOR_MESSAGE_FORMAT", 22 },
+  { "UNSUPPORTED_FOR_MESSAGE_FORMAT", 23 },
   { "UNSUPPORTED_VERSION", 16 },
 };
 const ProtobufCEnumDescriptor sluice__error_code__descriptor =
@@ -5425,11 +6004,11 @@ const ProtobufCEnumDescriptor sluice__error_code__descriptor =
   "ErrorCode",
   "Sluice__ErrorCode",
   "sluice",
-  29,
+  33,
   sluice__error_code__enum_values_by_number,
-  29,
+  33,
   sluice__error_code__enum_values_by_name,
-  10,
+  11,
   sluice__error_code__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

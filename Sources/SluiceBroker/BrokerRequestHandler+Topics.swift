@@ -93,7 +93,7 @@ extension BrokerRequestHandler {
 
     private func requireController() throws(SluiceError) -> Controller {
         guard let controller else {
-            throw SluiceError(.requestTimedOut, "broker \(replicaManager.brokerId) is not the controller")
+            throw SluiceError(.notController, "broker \(replicaManager.brokerId) is not the controller")
         }
         return controller
     }

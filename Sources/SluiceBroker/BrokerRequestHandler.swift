@@ -83,6 +83,10 @@ public final class BrokerRequestHandler: Sendable {
             responseBody = .offsetForLeaderEpoch(replicaManager.offsetForLeaderEpoch(request))
         case .initProducerId(let request):
             responseBody = .initProducerId(await initProducerId(request))
+        case .electLeaders(let request):
+            responseBody = .electLeaders(await electLeaders(request))
+        case .controlledShutdown(let request):
+            responseBody = .controlledShutdown(await controlledShutdown(request))
         }
         return Response(correlationId: correlationId, body: responseBody)
     }

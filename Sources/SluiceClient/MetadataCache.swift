@@ -41,6 +41,11 @@ struct MetadataCache: Sendable {
         topics.removeAll()
     }
 
+    /// Forgets the controller: it answered NOT_CONTROLLER, so the next admin request looks it up again.
+    mutating func invalidateController() {
+        controllerId = -1
+    }
+
     /// The controller's broker entry, when both are known.
     var controller: BrokerInfo? {
         controllerId >= 0 ? brokers[controllerId] : nil

@@ -445,7 +445,7 @@ public actor Controller {
 
     private func requireOffice() throws(SluiceError) -> ControllerFence {
         guard let held = office else {
-            throw SluiceError(.requestTimedOut, "broker \(session.brokerId) is not the controller")
+            throw SluiceError(.notController, "broker \(session.brokerId) is not the controller")
         }
         return ControllerFence(epoch: held.epoch)
     }

@@ -24,6 +24,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case invalidPartitions = 37
     case invalidReplicationFactor = 38
     case invalidConfig = 40
+    case notController = 41
     case invalidRequest = 42
     case unsupportedForMessageFormat = 43
     case outOfOrderSequenceNumber = 45
@@ -33,6 +34,9 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case topicDeletionDisabled = 73
     case fencedLeaderEpoch = 74
     case unknownLeaderEpoch = 75
+    case preferredLeaderNotAvailable = 80
+    case eligibleLeadersNotAvailable = 83
+    case electionNotNeeded = 84
 
     /// Decodes a wire value; codes this build does not know become `.unknownServerError`.
     public init(wire value: Int32) {
@@ -63,6 +67,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .invalidPartitions: "INVALID_PARTITIONS"
         case .invalidReplicationFactor: "INVALID_REPLICATION_FACTOR"
         case .invalidConfig: "INVALID_CONFIG"
+        case .notController: "NOT_CONTROLLER"
         case .invalidRequest: "INVALID_REQUEST"
         case .unsupportedForMessageFormat: "UNSUPPORTED_FOR_MESSAGE_FORMAT"
         case .outOfOrderSequenceNumber: "OUT_OF_ORDER_SEQUENCE_NUMBER"
@@ -72,6 +77,9 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .topicDeletionDisabled: "TOPIC_DELETION_DISABLED"
         case .fencedLeaderEpoch: "FENCED_LEADER_EPOCH"
         case .unknownLeaderEpoch: "UNKNOWN_LEADER_EPOCH"
+        case .preferredLeaderNotAvailable: "PREFERRED_LEADER_NOT_AVAILABLE"
+        case .eligibleLeadersNotAvailable: "ELIGIBLE_LEADERS_NOT_AVAILABLE"
+        case .electionNotNeeded: "ELECTION_NOT_NEEDED"
         }
     }
 
@@ -80,7 +88,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         switch self {
         case .corruptMessage, .unknownTopicOrPartition, .leaderNotAvailable, .notLeaderOrFollower, .requestTimedOut,
             .networkException, .notEnoughReplicas, .notEnoughReplicasAfterAppend, .kafkaStorageError,
-            .fencedLeaderEpoch, .unknownLeaderEpoch:
+            .fencedLeaderEpoch, .unknownLeaderEpoch, .notController:
             true
         default:
             false

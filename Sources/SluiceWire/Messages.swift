@@ -15,6 +15,8 @@ public enum RequestBody: Sendable {
     case listOffsets(ListOffsetsRequest)
     case initProducerId(InitProducerIdRequest)
     case offsetForLeaderEpoch(OffsetForLeaderEpochRequest)
+    case electLeaders(ElectLeadersRequest)
+    case controlledShutdown(ControlledShutdownRequest)
 
     /// A short name for logs and metrics labels.
     public var apiName: String {
@@ -29,6 +31,8 @@ public enum RequestBody: Sendable {
         case .listOffsets: "ListOffsets"
         case .initProducerId: "InitProducerId"
         case .offsetForLeaderEpoch: "OffsetForLeaderEpoch"
+        case .electLeaders: "ElectLeaders"
+        case .controlledShutdown: "ControlledShutdown"
         }
     }
 }
@@ -57,6 +61,8 @@ public enum ResponseBody: Sendable {
     case listOffsets(ListOffsetsResponse)
     case initProducerId(InitProducerIdResponse)
     case offsetForLeaderEpoch(OffsetForLeaderEpochResponse)
+    case electLeaders(ElectLeadersResponse)
+    case controlledShutdown(ControlledShutdownResponse)
 }
 
 public struct Response: Sendable {
@@ -530,4 +536,60 @@ public struct OffsetForLeaderEpochTopicResponse: Sendable, Hashable {
 public struct OffsetForLeaderEpochResponse: Sendable, Hashable {
     public var topics: [OffsetForLeaderEpochTopicResponse]
     public init(topics: [OffsetForLeaderEpochTopicResponse]) { self.topics = topics }
+}
+
+// MARK: controller requests
+
+/// Kafka's ElectLeaders (preferred): the controller moves each partition of `topics` (every topic when empty)
+/// back to its first assigned replica where that is alive and in sync.
+public struct ElectLeadersRequest: Sendable, Hashable {
+    public var topics: [String]
+    public init(topics: [String] = []) { self.topics = topics }
+}
+
+/// One leader change the controller committed.
+public struct ElectionResult: Sendable, Hashable {
+    public var topic: String
+    public var partition: Int32
+    public var leader: Int32
+    public var leaderEpoch: Int32
+    public var previousLeader: Int32
+    public init(topic: String, partition: Int32, leader: Int32, leaderEpoch: Int32, previousLeader: Int32) {
+        self.topic = topic
+        self.partition = partition
+        self.leader = leader
+        self.leaderEpoch = leaderEpoch
+        self.previousLeader = previousLeader
+    }
+}
+
+public struct ElectLeadersResponse: Sendable, Hashable {
+    /// NOT_CONTROLLER when the broker asked is not the controller.
+    public var errorCode: ErrorCode
+    public var errorMessage: String
+    public var elections: [ElectionResult]
+    public init(errorCode: ErrorCode = .none, errorMessage: String = "", elections: [ElectionResult] = []) {
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.elections = elections
+    }
+}
+
+/// Kafka's ControlledShutdown: broker `brokerId` is stopping and asks the controller to move its leaderships.
+public struct ControlledShutdownRequest: Sendable, Hashable {
+    public var brokerId: Int32
+    public init(brokerId: Int32) { self.brokerId = brokerId }
+}
+
+public struct ControlledShutdownResponse: Sendable, Hashable {
+    /// NOT_CONTROLLER when the broker asked is not the controller.
+    public var errorCode: ErrorCode
+    public var errorMessage: String
+    /// Partitions the broker still leads: no other live in-sync replica could take them.
+    public var remainingPartitions: Int32
+    public init(errorCode: ErrorCode = .none, errorMessage: String = "", remainingPartitions: Int32 = 0) {
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.remainingPartitions = remainingPartitions
+    }
 }

@@ -192,3 +192,25 @@ extension Sluice__OffsetForLeaderEpochTopicResponse: ProtobufCTopic {
 extension Sluice__OffsetForLeaderEpochResponse: ProtobufCTopicList {
     static var initializer: ProtobufCInitializer<Self> { sluice__offset_for_leader_epoch_response__init }
 }
+
+// MARK: controller requests
+
+extension Sluice__ElectLeadersRequest: ProtobufCStruct {
+    static var initializer: ProtobufCInitializer<Self> { sluice__elect_leaders_request__init }
+}
+
+extension Sluice__ElectionResult: ProtobufCStruct {
+    static var initializer: ProtobufCInitializer<Self> { sluice__election_result__init }
+}
+
+extension Sluice__ElectLeadersResponse: ProtobufCStruct {
+    static var initializer: ProtobufCInitializer<Self> { sluice__elect_leaders_response__init }
+}
+
+extension Sluice__ControlledShutdownRequest: ProtobufCStruct {
+    static var initializer: ProtobufCInitializer<Self> { sluice__controlled_shutdown_request__init }
+}
+
+extension Sluice__ControlledShutdownResponse: ProtobufCStruct {
+    static var initializer: ProtobufCInitializer<Self> { sluice__controlled_shutdown_response__init }
+}

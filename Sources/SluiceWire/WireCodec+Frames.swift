@@ -45,6 +45,11 @@ extension WireCodec {
         case .offsetForLeaderEpoch(let request):
             frame.setOneof(
                 SLUICE__REQUEST_FRAME__BODY_OFFSET_FOR_LEADER_EPOCH, \.offset_for_leader_epoch, arena.message(request))
+        case .electLeaders(let request):
+            frame.setOneof(SLUICE__REQUEST_FRAME__BODY_ELECT_LEADERS, \.elect_leaders, arena.message(request))
+        case .controlledShutdown(let request):
+            frame.setOneof(
+                SLUICE__REQUEST_FRAME__BODY_CONTROLLED_SHUTDOWN, \.controlled_shutdown, arena.message(request))
         }
     }
 
@@ -76,6 +81,9 @@ extension WireCodec {
         case SLUICE__REQUEST_FRAME__BODY_INIT_PRODUCER_ID: return .initProducerId(try body(frame.init_producer_id))
         case SLUICE__REQUEST_FRAME__BODY_OFFSET_FOR_LEADER_EPOCH:
             return .offsetForLeaderEpoch(try body(frame.offset_for_leader_epoch))
+        case SLUICE__REQUEST_FRAME__BODY_ELECT_LEADERS: return .electLeaders(try body(frame.elect_leaders))
+        case SLUICE__REQUEST_FRAME__BODY_CONTROLLED_SHUTDOWN:
+            return .controlledShutdown(try body(frame.controlled_shutdown))
         default: throw fieldError("unknown or missing API")
         }
     }
@@ -126,6 +134,11 @@ extension WireCodec {
         case .offsetForLeaderEpoch(let response):
             let message: UnsafeMutablePointer<Sluice__OffsetForLeaderEpochResponse> = arena.topicList(response.topics)
             frame.setOneof(SLUICE__RESPONSE_FRAME__BODY_OFFSET_FOR_LEADER_EPOCH, \.offset_for_leader_epoch, message)
+        case .electLeaders(let response):
+            frame.setOneof(SLUICE__RESPONSE_FRAME__BODY_ELECT_LEADERS, \.elect_leaders, arena.message(response))
+        case .controlledShutdown(let response):
+            frame.setOneof(
+                SLUICE__RESPONSE_FRAME__BODY_CONTROLLED_SHUTDOWN, \.controlled_shutdown, arena.message(response))
         }
     }
 
@@ -162,6 +175,9 @@ extension WireCodec {
         case SLUICE__RESPONSE_FRAME__BODY_OFFSET_FOR_LEADER_EPOCH:
             let topics: [OffsetForLeaderEpochTopicResponse] = try topicList(frame.offset_for_leader_epoch)
             return .offsetForLeaderEpoch(OffsetForLeaderEpochResponse(topics: topics))
+        case SLUICE__RESPONSE_FRAME__BODY_ELECT_LEADERS: return .electLeaders(try body(frame.elect_leaders))
+        case SLUICE__RESPONSE_FRAME__BODY_CONTROLLED_SHUTDOWN:
+            return .controlledShutdown(try body(frame.controlled_shutdown))
         default: return .none
         }
     }

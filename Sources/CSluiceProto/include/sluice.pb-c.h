@@ -63,6 +63,11 @@ typedef struct Sluice__OffsetForLeaderEpochRequest Sluice__OffsetForLeaderEpochR
 typedef struct Sluice__OffsetForLeaderEpochPartitionResponse Sluice__OffsetForLeaderEpochPartitionResponse;
 typedef struct Sluice__OffsetForLeaderEpochTopicResponse Sluice__OffsetForLeaderEpochTopicResponse;
 typedef struct Sluice__OffsetForLeaderEpochResponse Sluice__OffsetForLeaderEpochResponse;
+typedef struct Sluice__ElectLeadersRequest Sluice__ElectLeadersRequest;
+typedef struct Sluice__ElectionResult Sluice__ElectionResult;
+typedef struct Sluice__ElectLeadersResponse Sluice__ElectLeadersResponse;
+typedef struct Sluice__ControlledShutdownRequest Sluice__ControlledShutdownRequest;
+typedef struct Sluice__ControlledShutdownResponse Sluice__ControlledShutdownResponse;
 
 
 /* --- enums --- */
@@ -91,6 +96,7 @@ typedef enum _Sluice__ErrorCode {
   SLUICE__ERROR_CODE__INVALID_REQUEST = 42,
   SLUICE__ERROR_CODE__UNSUPPORTED_FOR_MESSAGE_FORMAT = 43,
   SLUICE__ERROR_CODE__INVALID_CONFIG = 40,
+  SLUICE__ERROR_CODE__NOT_CONTROLLER = 41,
   SLUICE__ERROR_CODE__TOPIC_ALREADY_EXISTS = 36,
   SLUICE__ERROR_CODE__OUT_OF_ORDER_SEQUENCE_NUMBER = 45,
   SLUICE__ERROR_CODE__DUPLICATE_SEQUENCE_NUMBER = 46,
@@ -99,6 +105,9 @@ typedef enum _Sluice__ErrorCode {
   SLUICE__ERROR_CODE__KAFKA_STORAGE_ERROR = 56,
   SLUICE__ERROR_CODE__FENCED_LEADER_EPOCH = 74,
   SLUICE__ERROR_CODE__UNKNOWN_LEADER_EPOCH = 75,
+  SLUICE__ERROR_CODE__PREFERRED_LEADER_NOT_AVAILABLE = 80,
+  SLUICE__ERROR_CODE__ELIGIBLE_LEADERS_NOT_AVAILABLE = 83,
+  SLUICE__ERROR_CODE__ELECTION_NOT_NEEDED = 84,
   SLUICE__ERROR_CODE__UNKNOWN_SERVER_ERROR = -1
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SLUICE__ERROR_CODE)
 } Sluice__ErrorCode;
@@ -153,7 +162,9 @@ typedef enum {
   SLUICE__REQUEST_FRAME__BODY_LIST_OFFSETS = 16,
   SLUICE__REQUEST_FRAME__BODY_INIT_PRODUCER_ID = 17,
   SLUICE__REQUEST_FRAME__BODY_OFFSET_FOR_LEADER_EPOCH = 18,
-  SLUICE__REQUEST_FRAME__BODY_DESCRIBE_TOPICS = 19
+  SLUICE__REQUEST_FRAME__BODY_DESCRIBE_TOPICS = 19,
+  SLUICE__REQUEST_FRAME__BODY_ELECT_LEADERS = 20,
+  SLUICE__REQUEST_FRAME__BODY_CONTROLLED_SHUTDOWN = 21
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SLUICE__REQUEST_FRAME__BODY__CASE)
 } Sluice__RequestFrame__BodyCase;
 
@@ -174,6 +185,8 @@ struct  Sluice__RequestFrame
     Sluice__InitProducerIdRequest *init_producer_id;
     Sluice__OffsetForLeaderEpochRequest *offset_for_leader_epoch;
     Sluice__DescribeTopicsRequest *describe_topics;
+    Sluice__ElectLeadersRequest *elect_leaders;
+    Sluice__ControlledShutdownRequest *controlled_shutdown;
   };
 };
 #define SLUICE__REQUEST_FRAME__INIT \
@@ -192,7 +205,9 @@ typedef enum {
   SLUICE__RESPONSE_FRAME__BODY_LIST_OFFSETS = 16,
   SLUICE__RESPONSE_FRAME__BODY_INIT_PRODUCER_ID = 17,
   SLUICE__RESPONSE_FRAME__BODY_OFFSET_FOR_LEADER_EPOCH = 18,
-  SLUICE__RESPONSE_FRAME__BODY_DESCRIBE_TOPICS = 19
+  SLUICE__RESPONSE_FRAME__BODY_DESCRIBE_TOPICS = 19,
+  SLUICE__RESPONSE_FRAME__BODY_ELECT_LEADERS = 20,
+  SLUICE__RESPONSE_FRAME__BODY_CONTROLLED_SHUTDOWN = 21
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SLUICE__RESPONSE_FRAME__BODY__CASE)
 } Sluice__ResponseFrame__BodyCase;
 
@@ -217,6 +232,8 @@ struct  Sluice__ResponseFrame
     Sluice__InitProducerIdResponse *init_producer_id;
     Sluice__OffsetForLeaderEpochResponse *offset_for_leader_epoch;
     Sluice__DescribeTopicsResponse *describe_topics;
+    Sluice__ElectLeadersResponse *elect_leaders;
+    Sluice__ControlledShutdownResponse *controlled_shutdown;
   };
 };
 #define SLUICE__RESPONSE_FRAME__INIT \
@@ -810,6 +827,75 @@ struct  Sluice__OffsetForLeaderEpochResponse
 #define SLUICE__OFFSET_FOR_LEADER_EPOCH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__offset_for_leader_epoch_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * Kafka's ElectLeaders: preferred elections for the topics named (all when empty).
+ */
+struct  Sluice__ElectLeadersRequest
+{
+  ProtobufCMessage base;
+  size_t n_topics;
+  char **topics;
+};
+#define SLUICE__ELECT_LEADERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__elect_leaders_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Sluice__ElectionResult
+{
+  ProtobufCMessage base;
+  char *topic;
+  int32_t partition;
+  int32_t leader;
+  int32_t leader_epoch;
+  int32_t previous_leader;
+};
+#define SLUICE__ELECTION_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__election_result__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+struct  Sluice__ElectLeadersResponse
+{
+  ProtobufCMessage base;
+  Sluice__ErrorCode error_code;
+  char *error_message;
+  size_t n_elections;
+  Sluice__ElectionResult **elections;
+};
+#define SLUICE__ELECT_LEADERS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__elect_leaders_response__descriptor) \
+    , SLUICE__ERROR_CODE__NONE, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * Kafka's ControlledShutdown: the stopping broker asks the controller to move its leaderships away.
+ */
+struct  Sluice__ControlledShutdownRequest
+{
+  ProtobufCMessage base;
+  int32_t broker_id;
+};
+#define SLUICE__CONTROLLED_SHUTDOWN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__controlled_shutdown_request__descriptor) \
+    , 0 }
+
+
+struct  Sluice__ControlledShutdownResponse
+{
+  ProtobufCMessage base;
+  Sluice__ErrorCode error_code;
+  char *error_message;
+  /*
+   * partitions it still leads (no other live in-sync replica)
+   */
+  int32_t remaining_partitions;
+};
+#define SLUICE__CONTROLLED_SHUTDOWN_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&sluice__controlled_shutdown_response__descriptor) \
+    , SLUICE__ERROR_CODE__NONE, (char *)protobuf_c_empty_string, 0 }
 
 
 /* Sluice__Record methods */
@@ -1724,6 +1810,101 @@ Sluice__OffsetForLeaderEpochResponse *
 void   sluice__offset_for_leader_epoch_response__free_unpacked
                      (Sluice__OffsetForLeaderEpochResponse *message,
                       ProtobufCAllocator *allocator);
+/* Sluice__ElectLeadersRequest methods */
+void   sluice__elect_leaders_request__init
+                     (Sluice__ElectLeadersRequest         *message);
+size_t sluice__elect_leaders_request__get_packed_size
+                     (const Sluice__ElectLeadersRequest   *message);
+size_t sluice__elect_leaders_request__pack
+                     (const Sluice__ElectLeadersRequest   *message,
+                      uint8_t             *out);
+size_t sluice__elect_leaders_request__pack_to_buffer
+                     (const Sluice__ElectLeadersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__ElectLeadersRequest *
+       sluice__elect_leaders_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__elect_leaders_request__free_unpacked
+                     (Sluice__ElectLeadersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__ElectionResult methods */
+void   sluice__election_result__init
+                     (Sluice__ElectionResult         *message);
+size_t sluice__election_result__get_packed_size
+                     (const Sluice__ElectionResult   *message);
+size_t sluice__election_result__pack
+                     (const Sluice__ElectionResult   *message,
+                      uint8_t             *out);
+size_t sluice__election_result__pack_to_buffer
+                     (const Sluice__ElectionResult   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__ElectionResult *
+       sluice__election_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__election_result__free_unpacked
+                     (Sluice__ElectionResult *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__ElectLeadersResponse methods */
+void   sluice__elect_leaders_response__init
+                     (Sluice__ElectLeadersResponse         *message);
+size_t sluice__elect_leaders_response__get_packed_size
+                     (const Sluice__ElectLeadersResponse   *message);
+size_t sluice__elect_leaders_response__pack
+                     (const Sluice__ElectLeadersResponse   *message,
+                      uint8_t             *out);
+size_t sluice__elect_leaders_response__pack_to_buffer
+                     (const Sluice__ElectLeadersResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__ElectLeadersResponse *
+       sluice__elect_leaders_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__elect_leaders_response__free_unpacked
+                     (Sluice__ElectLeadersResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__ControlledShutdownRequest methods */
+void   sluice__controlled_shutdown_request__init
+                     (Sluice__ControlledShutdownRequest         *message);
+size_t sluice__controlled_shutdown_request__get_packed_size
+                     (const Sluice__ControlledShutdownRequest   *message);
+size_t sluice__controlled_shutdown_request__pack
+                     (const Sluice__ControlledShutdownRequest   *message,
+                      uint8_t             *out);
+size_t sluice__controlled_shutdown_request__pack_to_buffer
+                     (const Sluice__ControlledShutdownRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__ControlledShutdownRequest *
+       sluice__controlled_shutdown_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__controlled_shutdown_request__free_unpacked
+                     (Sluice__ControlledShutdownRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Sluice__ControlledShutdownResponse methods */
+void   sluice__controlled_shutdown_response__init
+                     (Sluice__ControlledShutdownResponse         *message);
+size_t sluice__controlled_shutdown_response__get_packed_size
+                     (const Sluice__ControlledShutdownResponse   *message);
+size_t sluice__controlled_shutdown_response__pack
+                     (const Sluice__ControlledShutdownResponse   *message,
+                      uint8_t             *out);
+size_t sluice__controlled_shutdown_response__pack_to_buffer
+                     (const Sluice__ControlledShutdownResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Sluice__ControlledShutdownResponse *
+       sluice__controlled_shutdown_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   sluice__controlled_shutdown_response__free_unpacked
+                     (Sluice__ControlledShutdownResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Sluice__Record_Closure)
@@ -1870,6 +2051,21 @@ typedef void (*Sluice__OffsetForLeaderEpochTopicResponse_Closure)
 typedef void (*Sluice__OffsetForLeaderEpochResponse_Closure)
                  (const Sluice__OffsetForLeaderEpochResponse *message,
                   void *closure_data);
+typedef void (*Sluice__ElectLeadersRequest_Closure)
+                 (const Sluice__ElectLeadersRequest *message,
+                  void *closure_data);
+typedef void (*Sluice__ElectionResult_Closure)
+                 (const Sluice__ElectionResult *message,
+                  void *closure_data);
+typedef void (*Sluice__ElectLeadersResponse_Closure)
+                 (const Sluice__ElectLeadersResponse *message,
+                  void *closure_data);
+typedef void (*Sluice__ControlledShutdownRequest_Closure)
+                 (const Sluice__ControlledShutdownRequest *message,
+                  void *closure_data);
+typedef void (*Sluice__ControlledShutdownResponse_Closure)
+                 (const Sluice__ControlledShutdownResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1925,6 +2121,11 @@ extern const ProtobufCMessageDescriptor sluice__offset_for_leader_epoch_request_
 extern const ProtobufCMessageDescriptor sluice__offset_for_leader_epoch_partition_response__descriptor;
 extern const ProtobufCMessageDescriptor sluice__offset_for_leader_epoch_topic_response__descriptor;
 extern const ProtobufCMessageDescriptor sluice__offset_for_leader_epoch_response__descriptor;
+extern const ProtobufCMessageDescriptor sluice__elect_leaders_request__descriptor;
+extern const ProtobufCMessageDescriptor sluice__election_result__descriptor;
+extern const ProtobufCMessageDescriptor sluice__elect_leaders_response__descriptor;
+extern const ProtobufCMessageDescriptor sluice__controlled_shutdown_request__descriptor;
+extern const ProtobufCMessageDescriptor sluice__controlled_shutdown_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
