@@ -31,6 +31,8 @@ struct ConsoleProducer {
     let topic: String
     let partition: Int32?
     let keySeparator: [UInt8]?
+    /// `--report-acks`: every record is reported on stdout, and a failed record does not stop the input.
+    var reporter: AckReporter? = nil
 
     /// Produces every stdin line, then waits for all acknowledgements. Throws `CommandFailure` on the first
     /// failed record or the first line without the key separator; closes the producer on every path.
@@ -38,8 +40,9 @@ struct ConsoleProducer {
         let wake = try WakePipe()
         let failure = FirstSendFailure(wake: wake)
         // One closure for every record: a send stores a reference to it, not a new context per record.
+        let reporting = reporter != nil
         let completion: @Sendable (Result<RecordMetadata, ProducerError>) -> Void = { [failure] result in
-            if case .failure(let error) = result { failure.record(error) }
+            if !reporting, case .failure(let error) = result { failure.record(error) }
         }
         let badLine: BadLine?
         do {
@@ -62,6 +65,10 @@ struct ConsoleProducer {
         }
         if let badLine {
             throw CommandFailure("Error: No key separator found on line number \(badLine.number): '\(badLine.text)'")
+        }
+        if let reporter, reporter.failed > 0 {
+            throw CommandFailure("Error producing to \(topic): \(reporter.failed) record(s) failed (see the "
+                + "producer_send_error lines); \(reporter.acknowledged) acknowledged")
         }
     }
 
@@ -132,10 +139,25 @@ struct ConsoleProducer {
         _ run: [BorrowedRecord], failure: FirstSendFailure,
         completion: @escaping @Sendable (Result<RecordMetadata, ProducerError>) -> Void
     ) async {
+        if let reporter {
+            await sendReporting(run, reporter: reporter)
+            return
+        }
         do {
             try await producer.send(contentsOf: run, completion: completion)
         } catch {
             failure.record(error)
+        }
+    }
+
+    /// `--report-acks`: one send per record, each with a completion that reports its own key and value; a record
+    /// refused at once (buffer exhausted, too large) is reported like one that failed later.
+    private func sendReporting(_ run: [BorrowedRecord], reporter: AckReporter) async {
+        for record in run {
+            let key = record.key.map { String(decoding: $0.bytes, as: UTF8.self) }
+            let value = record.value.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+            let completion = reporter.completion(key: key, value: value)
+            do { try await producer.send(record, completion: completion) } catch { completion(.failure(error)) }
         }
     }
 

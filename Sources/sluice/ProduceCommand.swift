@@ -49,6 +49,14 @@ struct ProduceCommand: AsyncParsableCommand {
                 + "(default: 30000)"))
     var requestTimeoutMs: Int?
 
+    @Flag(
+        name: .customLong("report-acks"),
+        help: ArgumentHelp(
+            "Print one JSON line per record once it is acknowledged or has failed for good (Kafka's "
+                + "VerifiableProducer shape: producer_send_success with partition and offset, or producer_send_error "
+                + "with the error); a failure does not stop the input, and the exit status is 1 if any record failed."))
+    var reportAcks = false
+
     @Option(
         name: .customLong("producer-property"),
         help: "A producer property key=value, e.g. retries=10 or max.request.size=2097152 (repeatable).")
@@ -84,7 +92,7 @@ struct ProduceCommand: AsyncParsableCommand {
                 interceptors: [])
             let console = ConsoleProducer(
                 producer: producer, topic: topic, partition: partition,
-                keySeparator: keySeparator.map { Array($0.utf8) })
+                keySeparator: keySeparator.map { Array($0.utf8) }, reporter: reportAcks ? AckReporter(topic: topic) : nil)
             try await console.run()
         }
     }

@@ -36,6 +36,41 @@ struct CLIProducerTests {
         return result.stdoutText.split(separator: "\n").map(String.init)
     }
 
+    /// `--report-acks` prints Kafka VerifiableProducer's JSON per record: what was acknowledged, where; a record
+    /// that fails is reported too and turns the exit status to 1 without stopping the input.
+    @Test func reportAcksPrintsOneJSONLinePerAcknowledgedOrFailedRecord() throws {
+        let broker = try Self.broker(withTopic: "acks")
+        defer {
+            broker.kill9()
+            broker.removeData()
+        }
+        let produced = try CLI.run(
+            [
+                "produce", "--topic", "acks", "--report-acks", "--key-separator", ":", "--bootstrap-server",
+                broker.bootstrap,
+            ],
+            stdin: Self.lines(["k1:v1", "k2:say \"hi\"", "k3:v3"]))
+        #expect(produced.status == 0, "\(produced.stderr)")
+        let lines = produced.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            #"{"name":"producer_send_success","key":"k1","value":"v1","topic":"acks","partition":0,"offset":0}"#,
+            #"{"name":"producer_send_success","key":"k2","value":"say \"hi\"","topic":"acks","partition":0,"offset":1}"#,
+            #"{"name":"producer_send_success","key":"k3","value":"v3","topic":"acks","partition":0,"offset":2}"#,
+        ])
+        let refused = try CLI.run(
+            [
+                "produce", "--topic", "acks", "--report-acks", "--producer-property", "max.request.size=200",
+                "--bootstrap-server", broker.bootstrap,
+            ],
+            stdin: Self.lines([String(repeating: "x", count: 500), "small"]))
+        #expect(refused.status == 1)
+        let reports = refused.stdoutText.split(separator: "\n").map(String.init)
+        #expect(reports.count == 2)
+        #expect(reports.first?.hasPrefix(#"{"name":"producer_send_error","key":null,"value":"xxx"#) == true)
+        #expect(reports.first?.contains(#""error":"RECORD_TOO_LARGE""#) == true)
+        #expect(reports.last == #"{"name":"producer_send_success","key":null,"value":"small","topic":"acks","partition":0,"offset":3}"#)
+    }
+
     @Test func producerPropertyReachesTheProducerAndIsDelivered() throws {
         let broker = try Self.broker(withTopic: "props")
         defer {
