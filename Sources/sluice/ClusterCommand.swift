@@ -4,5 +4,5 @@ import ArgumentParser
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster", abstract: "Inspect the cluster and move leadership.",
-        subcommands: [ClusterDescribeCommand.self, ClusterElectPreferredCommand.self])
+        subcommands: [ClusterDescribeCommand.self, ClusterElectPreferredCommand.self, ClusterVerifyReplicasCommand.self])
 }
