@@ -15,6 +15,9 @@ final class EtcdGateway: Sendable {
         case get, txn, keepalive, watch
     }
 
+    /// Bound: connections per endpoint (watches and session watches included); further requests queue.
+    static let connectionsPerEndpointMax = 64
+
     let endpoints: [String]
     let client: HTTPClient
     let requestTimeout: Duration
@@ -32,6 +35,8 @@ final class EtcdGateway: Sendable {
         var configuration = HTTPClient.Configuration()
         // Fail a request at once when its endpoint refuses the connection, so the next endpoint is tried.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Each open watch holds a connection (HTTP/1.1): leave room for requests beside them.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerEndpointMax
         configuration.timeout = .init(connect: .nanoseconds(Int64(requestTimeout.nanoseconds)))
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }

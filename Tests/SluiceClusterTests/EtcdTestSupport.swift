@@ -91,3 +91,12 @@ func etcdctl(_ etcd: EtcdProcess, _ arguments: [String]) throws -> String {
     guard result.status == 0 else { throw EtcdProcess.StartError(description: "etcdctl: \(result.output)") }
     return result.output
 }
+
+extension Sequence where Element: Sendable {
+    /// `transform` of each element, one after another.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
