@@ -7,12 +7,19 @@ import NIOCore
 struct EtcdStreamReader<Message: Decodable> {
     static var lineLimitBytes: Int { 16 << 20 }
 
-    private var iterator: HTTPClientResponse.Body.AsyncIterator
+    /// The next chunk of the body; nil at its end.
+    private let nextChunk: () async throws -> [UInt8]?
     private var pending: [UInt8] = []
     private var ended = false
 
     init(_ body: HTTPClientResponse.Body) {
-        iterator = body.makeAsyncIterator()
+        var iterator = body.makeAsyncIterator()
+        nextChunk = { try await iterator.next().map { Array($0.readableBytesView) } }
+    }
+
+    /// A reader of the chunks `nextChunk` returns (tests split objects across chunks with it).
+    init(chunks nextChunk: @escaping () async throws -> [UInt8]?) {
+        self.nextChunk = nextChunk
     }
 
     /// The next object; nil once the stream ended, failed (cancellation included) or sent something that is
@@ -30,8 +37,8 @@ struct EtcdStreamReader<Message: Decodable> {
                 return ended && !pending.isEmpty ? Self.decode(pending) : nil
             }
             do {
-                if let chunk = try await iterator.next() {
-                    pending += chunk.readableBytesView
+                if let chunk = try await nextChunk() {
+                    pending += chunk
                 } else {
                     ended = true
                 }

@@ -94,6 +94,22 @@ import Testing
         }
     }
 
+    @Test func shutdownFinishesOpenWatches() async throws {
+        let etcd = try await EtcdProcess()
+        let store = try await EtcdMetadataStore(endpoints: [etcd.endpoint], clusterId: "c", logger: Logger(label: "t"))
+        let watch = try await store.watch(fromRevision: 1)
+        await store.shutdown()
+        let finished = await first(of: AsyncStream<Bool> { continuation in
+            let drain = Task {
+                for await _ in watch {}
+                continuation.yield(true)
+            }
+            continuation.onTermination = { _ in drain.cancel() }
+        }, within: .seconds(5))
+        #expect(finished == true)
+        await #expect(throws: MetadataError.self) { try await store.snapshot() }
+    }
+
     @Test func manyOpenWatchesLeaveRoomForRequests() async throws {
         try await withEtcdStore { store, _ in
             let start = try await store.snapshot().revision
