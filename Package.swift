@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // C system libraries (Debian: libprotobuf-c-dev, libsystemd-dev).
@@ -94,6 +95,9 @@ let package = Package(
                 "SluiceWire", "SluiceObservability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -165,8 +169,9 @@ let package = Package(
         .testTarget(
             name: "SluiceClusterTests",
             dependencies: [
-                "SluiceCluster", "SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability",
+                "SluiceCluster", "SluiceBroker", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(
             name: "SluiceIntegrationTests",

@@ -311,8 +311,9 @@ public actor EmbeddedMetadataStore: MetadataStore {
         return commit
     }
 
-    /// AlterPartition's checks: the writer leads at the current leader epoch and changes the ISR alone.
-    private static func checkIsrChange(
+    /// AlterPartition's checks: the writer leads at the current leader epoch and changes the ISR alone (shared
+    /// with the etcd store, so both refuse with the same messages).
+    static func checkIsrChange(
         topic: String, existing: PartitionState, proposed: PartitionState, leader: Int32, epoch: Int32
     ) throws(MetadataError) {
         let name = "\(topic)-\(existing.partition)"
