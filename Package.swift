@@ -115,7 +115,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceBroker", "SluiceCluster", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceConfig",
-                "SluiceProducer", "SluiceSystemd",
+                "SluiceProducer", "SluiceSystemd", "SluiceClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

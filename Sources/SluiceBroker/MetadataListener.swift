@@ -36,17 +36,33 @@ public struct MetadataListener: Sendable {
         publishClusterGauges()
     }
 
-    /// Watches until cancelled. Throws only when the store cannot be read for a re-list.
-    public func run() async throws {
+    /// Watches until cancelled. A store that cannot be reached (etcd down) is retried every `retryInterval`;
+    /// meanwhile the broker serves from the cache it has.
+    public func run(retryInterval: Duration = .milliseconds(500)) async throws {
+        var needsRelist = false
         while !Task.isCancelled {
-            let changes = try await store.watch(fromRevision: cache.revision + 1)
-            for await watched in changes {
-                guard case .change(let event) = watched else { break }
-                await apply(event)
+            do {
+                if needsRelist { try await relist() }
+                needsRelist = true
+                let changes = try await store.watch(fromRevision: cache.revision + 1)
+                for await watched in changes {
+                    guard case .change(let event) = watched else { break }
+                    await apply(event)
+                }
+                if Task.isCancelled { return }
+                logger.notice("metadata watch ended at revision \(cache.revision); re-listing")
+            } catch {
+                logger.warning("metadata store unreachable at revision \(cache.revision): \(error); retrying")
+                try await Task.sleep(for: retryInterval)
             }
-            if Task.isCancelled { return }
-            logger.notice("metadata watch ended at revision \(cache.revision); re-listing")
-            try await relist()
+        }
+    }
+
+    /// Applies every hosted partition's state in the cache again (after the broker dropped its roles because its
+    /// session was lost, and registered again).
+    public func reapplyRoles() {
+        for topic in cache.image.topics.values {
+            for state in topic.partitions { applyRole(topic: topic.name, state) }
         }
     }
 

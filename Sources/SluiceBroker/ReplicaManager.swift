@@ -83,6 +83,9 @@ public final class ReplicaManager: Sendable {
         partitions.withLock { $0[topicPartition] }
     }
 
+    /// Every hosted partition (a copy of the map's values, in no order).
+    var allPartitions: [Partition] { partitions.withLock { Array($0.values) } }
+
     /// Every hosted partition of `topic`, by partition number.
     func partitions(of topic: String) -> [Partition] {
         partitions.withLock { all in all.values.filter { $0.topicPartition.topic == topic } }

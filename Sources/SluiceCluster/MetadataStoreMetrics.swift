@@ -61,6 +61,9 @@ public final class MetadataStoreMetrics: Sendable {
 
     func requestSucceeded() { update { $0.answering = true } }
 
+    /// The embedded store lives in the broker's own process: it always answers (up = 1).
+    public func markEmbeddedStoreUp() { update { $0.answering = true } }
+
     func requestFailed() { update { $0.answering = false } }
 
     /// A session of this store was found expired: counted, and up = 0 until a new registration.

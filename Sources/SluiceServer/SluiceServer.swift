@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import SluiceBroker
+import SluiceClient
 import SluiceCluster
 import SluiceConfig
 import SluiceObservability
@@ -25,6 +26,8 @@ public struct SluiceServer: Service {
     let metrics: BrokerMetrics
     /// Declared at start on the same registry, so every broker shows the controller series (0 when not it).
     let controllerMetrics: ControllerMetrics
+    /// `sluice_metadata_store_*` and `sluice_broker_session_losses_total`, declared at start for either store.
+    let storeMetrics: MetadataStoreMetrics
     let events: EventEmitter
     let notifier: SystemdNotifier
 
@@ -35,6 +38,7 @@ public struct SluiceServer: Service {
         self.events = events
         self.metrics = BrokerMetrics(version: SluiceVersion.current)
         self.controllerMetrics = ControllerMetrics(registry: metrics.registry)
+        self.storeMetrics = MetadataStoreMetrics(registry: metrics.registry)
         self.notifier = SystemdNotifier()
     }
 
@@ -74,7 +78,6 @@ public struct SluiceServer: Service {
     /// in phases: drain the gateway, close the listener, flush and close every log.
     private func serve(group: MultiThreadedEventLoopGroup, ioThreads: NIOThreadPool) async throws {
         let readiness = Readiness()
-        try refuseUnavailableMetadataStore()
         // The data directories first: a second broker on them stops before it takes any port.
         let directories = try LogDirectories.open(config: config, logger: logger)  // locks, meta.properties, scan
         let listener = config.listeners[0]
@@ -108,12 +111,14 @@ public struct SluiceServer: Service {
             }
             tasks.addTask {
                 let info = handler.cache.image.brokers[brokerId] ?? BrokerInfo(nodeId: brokerId, host: "", port: 0)
-                try await keepSessionAlive(metadata, info: info)
+                try await keepSessionAlive(metadata, info: info, handler: handler)
                 return .stopped("the metadata session")
             }
-            tasks.addTask {
-                await metadata.store.runLeaseExpiry(every: .milliseconds(500))
-                return .stopped("metadata lease expiry")
+            if let embedded = metadata.embedded {
+                tasks.addTask {
+                    await embedded.runLeaseExpiry(every: .milliseconds(500))
+                    return .stopped("metadata lease expiry")
+                }
             }
             tasks.addTask {
                 try await metadata.controller.run()
@@ -154,10 +159,11 @@ public struct SluiceServer: Service {
             ShutdownDeadline.arm(afterMs: config.shutdownTimeoutMs, brokerId: brokerId)
             try await stop(
                 reason: failure.map { "failure: \($0)" } ?? "shutdown requested (signal)", gateway: gateway,
-                native: native, handler: handler, metadata: metadata, ioThreads: ioThreads)
+                native: native, handler: handler, metadata: metadata, ioThreads: ioThreads, group: group)
             tasks.cancelAll()
             // The registration goes last (an etcd lease revoked): the keep-alive task is cancelled by now.
-            await metadata.store.deregister(await metadata.controller.brokerSession)
+            try? await metadata.store.deregister(await metadata.controller.brokerSession)
+            if let etcd = metadata.store as? EtcdMetadataStore { await etcd.shutdown() }
             if let failure { throw ServerStartError("broker \(brokerId) stopped after a failure: \(failure)") }
         }
     }
@@ -168,11 +174,14 @@ public struct SluiceServer: Service {
     /// closed on the I/O threads. `ShutdownDeadline` bounds the whole.
     private func stop(
         reason: String, gateway: Gateway?, native: NativeListener.ServerChannel, handler: BrokerRequestHandler,
-        metadata: MetadataParts, ioThreads: NIOThreadPool
+        metadata: MetadataParts, ioThreads: NIOThreadPool, group: MultiThreadedEventLoopGroup
     ) async throws {
         notifier.stopping()
         events.brokerStopping(brokerId: brokerId, reason: reason)
         await gateway?.close(timeout: Self.gatewayCloseTimeout)  // [gateway]
+        // Leadership moves while this broker still serves: producers see NOT_LEADER_OR_FOLLOWER and go to the
+        // new leaders, followers finish their fetches.
+        await controlledShutdown(metadata, handler: handler, group: group)
         try? await native.channel.close()
         do {
             if let resigned = try await metadata.controller.resign() {
@@ -183,6 +192,64 @@ public struct SluiceServer: Service {
         }
         try await ioThreads.runIfActive { handler.replicaManager.shutdown() }
         logger.notice("broker \(config.nodeId) stopped; logs flushed and closed")
+    }
+
+    /// Kafka's controlled shutdown (`controlled.shutdown.enable`, cluster only): asks the controller — itself, or
+    /// over the native protocol — to move every leadership of this broker to another in-sync replica, and waits
+    /// until the metadata shows them moved. At most 3 attempts (Kafka's controlled.shutdown.max.retries), within
+    /// a third of `shutdown.timeout.ms`; partitions with no other in-sync replica stay (Kafka leaves them).
+    private func controlledShutdown(
+        _ metadata: MetadataParts, handler: BrokerRequestHandler, group: MultiThreadedEventLoopGroup
+    ) async {
+        guard config.controlledShutdownEnable, case .etcd = config.metadataStore else { return }
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(config.shutdownTimeoutMs / 3))
+        for attempt in 1...3 {
+            guard handler.replicaManager.leaderPartitionCount > 0 else { return }
+            do {
+                let remaining = try await askControllerToMoveLeadership(metadata, cache: handler.cache, group: group)
+                // The moves arrive through the watch: wait until this broker leads no more than `remaining`.
+                while handler.replicaManager.leaderPartitionCount > remaining, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                logger.notice("controlled shutdown of broker \(brokerId): \(remaining) partition(s) could not move")
+                if remaining == 0 || handler.replicaManager.leaderPartitionCount <= remaining { return }
+            } catch {
+                logger.warning("controlled shutdown of broker \(brokerId), attempt \(attempt): \(error)")
+            }
+            guard ContinuousClock.now < deadline else { break }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        logger.warning("broker \(brokerId) stops while still leading \(handler.replicaManager.leaderPartitionCount) partition(s)")
+    }
+
+    /// One ControlledShutdown request: to this broker's own controller when it holds the office, else to the
+    /// controller the metadata names. Returns the partitions that could not move.
+    private func askControllerToMoveLeadership(
+        _ metadata: MetadataParts, cache: BrokerMetadataCache, group: MultiThreadedEventLoopGroup
+    ) async throws -> Int {
+        if await metadata.controller.current != nil {
+            return try await metadata.controller.controlledShutdown(of: brokerId)
+        }
+        let image = cache.image
+        guard let controllerId = image.controller?.brokerId, let controller = image.brokers[controllerId] else {
+            throw SluiceError(.notController, "no controller is known")
+        }
+        let connection = try await BrokerConnection.connect(
+            to: BrokerAddress(controller), clientId: "sluiced-\(brokerId)", group: group,
+            connectTimeout: .seconds(2), requestTimeout: .seconds(5))
+        let response: SluiceWire.Response
+        do {
+            response = try await connection.send(SluiceWire.RequestBody.controlledShutdown(ControlledShutdownRequest(brokerId: brokerId)))
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+        guard case SluiceWire.ResponseBody.controlledShutdown(let answer) = response.body else {
+            throw SluiceError(.unknownServerError, "the controller sent no ControlledShutdown answer")
+        }
+        guard answer.errorCode == .none else { throw SluiceError(answer.errorCode, answer.errorMessage) }
+        return Int(answer.remainingPartitions)
     }
 
     /// Binds the native listener; an empty host binds every interface (IPv6 and IPv4, or IPv4 alone where
@@ -220,20 +287,34 @@ public struct SluiceServer: Service {
 
     /// The broker's metadata side, made at start-up: served by child tasks of ``serve(group:ioThreads:)``.
     private struct MetadataParts: Sendable {
-        let store: EmbeddedMetadataStore
+        let store: any SluiceCluster.MetadataStore
+        /// The same store when it is the embedded one (its lease expiry runs in this process).
+        let embedded: EmbeddedMetadataStore?
         let session: BrokerSession
         let controller: Controller
         let listener: MetadataListener
     }
 
-    /// Session TTL of the broker's registration. The embedded store lives in this process, so the TTL only
+    /// Session TTL of the embedded store's registration. That store lives in this process, so the TTL only
     /// bounds how long a wedged keep-alive loop goes unnoticed.
-    static let metadataSessionTtl: Duration = .seconds(30)
+    static let embeddedSessionTtl: Duration = .seconds(30)
+
+    /// The broker's session TTL: `broker.session.timeout.ms` with etcd (the lease), 30 s embedded.
+    var sessionTtl: Duration {
+        guard case .etcd = config.metadataStore else { return Self.embeddedSessionTtl }
+        return .milliseconds(config.brokerSessionTimeoutMs)
+    }
+
+    /// How often the session is kept alive: `broker.heartbeat.interval.ms` with etcd, a third of the TTL embedded.
+    var heartbeatInterval: Duration {
+        guard case .etcd = config.metadataStore else { return Self.embeddedSessionTtl / 3 }
+        return .milliseconds(config.brokerHeartbeatIntervalMs)
+    }
 
     private func startBroker(
         boundPort: Int, directories: LogDirectories, ioThreads: NIOThreadPool
     ) async throws -> (BrokerRequestHandler, MetadataParts) {
-        let store = try makeMetadataStore(directory: directories.metadataDirectory)
+        let store = try await makeMetadataStore(directory: directories.metadataDirectory)
         let logConfig = LogConfig(
             segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
             retentionBytes: config.logRetentionBytes, flushIntervalMessages: config.logFlushIntervalMessages,
@@ -251,10 +332,10 @@ public struct SluiceServer: Service {
         let advertisedPort = advertised.port == 0 ? boundPort : advertised.port
         let advertisedHost = Self.advertisableHost(advertised.host)
         let info = BrokerInfo(nodeId: brokerId, host: advertisedHost, port: Int32(advertisedPort))
-        let session = try await store.register(info, ttl: Self.metadataSessionTtl)
+        let session = try await registerRefusingDuplicates(info, store: store)
         let controller = Controller(
             store: store, session: session, metrics: controllerMetrics, events: events,
-            settings: Controller.Settings(uncleanLeaderElection: config.uncleanLeaderElectionEnable), logger: logger)
+            settings: controllerSettings, logger: logger)
         try await campaign(controller)
         let cache = BrokerMetadataCache()
         let listener = MetadataListener(
@@ -268,35 +349,124 @@ public struct SluiceServer: Service {
                 numPartitions: Int32(config.numPartitions), replicationFactor: Int32(config.defaultReplicationFactor),
                 autoCreateTopics: config.autoCreateTopicsEnable, deleteTopicEnable: config.deleteTopicEnable),
             logger: logger)
-        return (handler, MetadataParts(store: store, session: session, controller: controller, listener: listener))
+        return (
+            handler,
+            MetadataParts(
+                store: store, embedded: store as? EmbeddedMetadataStore, session: session, controller: controller,
+                listener: listener)
+        )
     }
 
-    /// The embedded single broker is its own controller: its campaign always wins (the controller emits
-    /// `controller_elected`).
-    private func campaign(_ controller: Controller) async throws {
-        guard let won = try await controller.campaign() else {
-            throw ServerStartError("broker \(brokerId) lost the controller campaign of its own embedded store")
-        }
-        assert(won.epoch >= 1)
+    /// The controller's policies from configuration.
+    private var controllerSettings: Controller.Settings {
+        Controller.Settings(
+            uncleanLeaderElection: config.uncleanLeaderElectionEnable,
+            autoLeaderRebalance: config.autoLeaderRebalanceEnable,
+            leaderImbalanceCheckInterval: .seconds(config.leaderImbalanceCheckIntervalSeconds),
+            leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage)
     }
 
-    /// Keeps the session alive at a third of its TTL. A session found expired (the process was paused past the
-    /// TTL) is registered again and the campaign rerun, as a broker whose etcd lease lapsed would.
-    private func keepSessionAlive(_ parts: MetadataParts, info: BrokerInfo) async throws {
-        var session = parts.session
-        while !Task.isCancelled {
-            try await Task.sleep(for: session.ttl / 3)
-            do { try await parts.store.keepAlive(session) } catch {
-                logger.warning("broker \(brokerId): \(error); registering again")
-                if let held = await parts.controller.current {
-                    events.controllerResigned(
-                        brokerId: brokerId, controllerEpoch: held.epoch, reason: "metadata session expired")
+    /// Registers this broker; a live registration of the same `node.id` (another broker, or this one's previous
+    /// life whose lease has not run out yet) is waited out for one session TTL, then refused naming the key.
+    private func registerRefusingDuplicates(_ info: BrokerInfo, store: any SluiceCluster.MetadataStore) async throws -> BrokerSession {
+        let deadline = ContinuousClock.now.advanced(by: sessionTtl + .seconds(1))
+        while true {
+            do { return try await store.register(info, ttl: sessionTtl) } catch {
+                guard case .conflict = error, ContinuousClock.now < deadline else {
+                    if case .conflict = error {
+                        throw ServerStartError(
+                            configKey: "node.id", value: String(config.nodeId),
+                            "broker id \(config.nodeId) is already registered in \(store.description) by a live "
+                                + "broker: every broker of a cluster needs its own node.id (\(error))")
+                    }
+                    throw error
                 }
-                session = try await parts.store.register(info, ttl: Self.metadataSessionTtl)
-                await parts.controller.replaceSession(session)
-                try await campaign(parts.controller)
+                try await Task.sleep(for: .milliseconds(200))
             }
         }
+    }
+
+    /// Campaigns at start (the controller emits `controller_elected` when it wins). The embedded single broker
+    /// is its own controller: its campaign always wins. With etcd another broker may hold the office; the
+    /// controller's loop campaigns again whenever it falls vacant.
+    private func campaign(_ controller: Controller) async throws {
+        let won = try await controller.campaign()
+        guard won != nil || !(config.metadataStore == .embedded) else {
+            throw ServerStartError("broker \(brokerId) lost the controller campaign of its own embedded store")
+        }
+    }
+
+    /// Keeps the session alive every `broker.heartbeat.interval.ms`. When the store cannot be reached the broker
+    /// keeps serving until its lease would have run out (counted from the last renewal that succeeded); then, or
+    /// as soon as the store says the lease is gone, it stops acting as leader and controller at once
+    /// (`broker_session_lost`: no second leader can appear while it is cut off), registers again when the store
+    /// answers, and campaigns again. The watch then gives it its roles back (as follower where another broker
+    /// took over, which truncates a divergent tail).
+    private func keepSessionAlive(_ parts: MetadataParts, info: BrokerInfo, handler: BrokerRequestHandler) async throws {
+        var session = parts.session
+        var renewedAt = ContinuousClock.now
+        var storeReported = false
+        while !Task.isCancelled {
+            try await Task.sleep(for: heartbeatInterval)
+            do {
+                try await parts.store.keepAlive(session)
+                renewedAt = .now
+                if storeReported { logger.notice("broker \(brokerId): the metadata store answers again") }
+                storeReported = false
+                continue
+            } catch .sessionExpired(let why) {
+                logger.warning("broker \(brokerId): metadata session expired: \(why)")
+            } catch {
+                if !storeReported {
+                    events.metadataStoreUnavailable(endpoints: storeEndpoints, error: "\(error)")
+                    storeReported = true
+                }
+                guard renewedAt.duration(to: .now) >= session.ttl else { continue }
+            }
+            session = try await replaceSession(session, parts: parts, info: info, handler: handler)
+            renewedAt = .now
+        }
+    }
+
+    /// The session is gone: drop every leadership and the office, then register again (retrying until the store
+    /// answers) and campaign.
+    private func replaceSession(
+        _ lost: BrokerSession, parts: MetadataParts, info: BrokerInfo, handler: BrokerRequestHandler
+    ) async throws -> BrokerSession {
+        let dropped = handler.replicaManager.dropLeadership(reason: "metadata session \(lost.id) lost")
+        if let held = await parts.controller.current {
+            events.controllerResigned(brokerId: brokerId, controllerEpoch: held.epoch, reason: "metadata session expired")
+        }
+        await parts.controller.replaceSession(lost)
+        events.brokerSessionLost(brokerId: brokerId, leaseId: lost.id, rolesDropped: dropped)
+        while true {
+            try Task.checkCancellation()
+            do {
+                // etcd restores leases with a fresh TTL when it restarts: the old session may be alive again.
+                let session: BrokerSession
+                if (try? await parts.store.keepAlive(lost)) != nil {
+                    session = lost
+                } else {
+                    session = try await parts.store.register(info, ttl: sessionTtl)
+                }
+                await parts.controller.replaceSession(session)
+                _ = try? await parts.controller.campaign()
+                // The roles dropped above come back from the metadata as it stands (leader again where no other
+                // broker took over; follower, truncating, where one did).
+                parts.listener.reapplyRoles()
+                logger.notice("broker \(brokerId) registered again under session \(session.id)")
+                return session
+            } catch {
+                logger.warning("broker \(brokerId) cannot register again yet: \(error)")
+                try await Task.sleep(for: heartbeatInterval)
+            }
+        }
+    }
+
+    /// `metadata.store` without its scheme, for events: `127.0.0.1:2379,…` or `embedded`.
+    private var storeEndpoints: String {
+        guard case .etcd(let endpoints) = config.metadataStore else { return "embedded" }
+        return endpoints.map(\.description).joined(separator: ",")
     }
 
     /// What clients are told to dial for `host`: a wildcard bind address (empty, `0.0.0.0`, `::`, only possible
@@ -313,18 +483,20 @@ public struct SluiceServer: Service {
     /// `node.id` as the wire's broker id.
     var brokerId: Int32 { Int32(config.nodeId) }
 
-    private func makeMetadataStore(directory: String) throws -> EmbeddedMetadataStore {
-        try refuseUnavailableMetadataStore()
-        return try EmbeddedMetadataStore(directory: directory, clusterId: config.clusterId)
-    }
-
-    private func refuseUnavailableMetadataStore() throws(ServerStartError) {
-        guard case .embedded = config.metadataStore else {
-            // The syntax is parsed for the cluster to come; the etcd store is not built yet: refused, never ignored.
-            throw ServerStartError(
-                configKey: "metadata.store", value: config.metadataStore.description,
-                "Invalid value '\(config.metadataStore)' for configuration metadata.store: the etcd metadata store "
-                    + "is not available in this build yet (expected embedded)")
+    /// The embedded file store, or etcd: reached at once, or start-up fails naming the endpoints
+    /// (`metadata_store_unavailable`, exit 1).
+    private func makeMetadataStore(directory: String) async throws -> any SluiceCluster.MetadataStore {
+        guard case .etcd(let endpoints) = config.metadataStore else {
+            storeMetrics.markEmbeddedStoreUp()
+            return try EmbeddedMetadataStore(directory: directory, clusterId: config.clusterId)
+        }
+        do {
+            return try await EtcdMetadataStore(
+                endpoints: endpoints.map(\.description), clusterId: config.clusterId, metrics: storeMetrics,
+                logger: logger)
+        } catch {
+            events.metadataStoreUnavailable(endpoints: storeEndpoints, error: "\(error)")
+            throw ServerStartError("cannot start broker \(brokerId): \(error) (metadata.store=\(config.metadataStore))")
         }
     }
 
