@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "SluiceBroker",
             dependencies: [
-                "SluiceStorage", "SluiceCluster", "SluiceWire", "SluiceObservability",
+                "SluiceStorage", "SluiceCluster", "SluiceWire", "SluiceObservability", "SluiceClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -13,7 +13,9 @@ extension BrokerMetrics {
     /// Removes the series of `topic`-`partition` from the exposition (replica deleted or moved away).
     /// Handles still held keep working but are no longer emitted. Unknown partitions are ignored.
     public func removePartition(topic: String, partition: Int32) {
-        partitions.remove(TopicPartition(topic: topic, partition: partition))?.all.forEach(registry.unregisterGauge)
+        guard let gauges = partitions.remove(TopicPartition(topic: topic, partition: partition)) else { return }
+        gauges.all.forEach(registry.unregisterGauge)
+        gauges.counters.forEach(registry.unregisterCounter)
     }
 
     /// The counters of `topic`, created zero-valued on first call and the same object on later calls.
@@ -33,6 +35,7 @@ extension BrokerMetrics {
         }
         for gauges in partitions.removeAll(where: { $0.topic == topic }) {
             gauges.all.forEach(registry.unregisterGauge)
+            gauges.counters.forEach(registry.unregisterCounter)
         }
     }
 }

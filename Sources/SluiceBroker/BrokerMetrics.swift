@@ -16,7 +16,8 @@ public final class BrokerMetrics: Sendable {
     /// Every metric this type declares, for tests and for checking dashboards against real names.
     public static let definitions: [MetricDefinition] = [
         .partitionLogEndOffset, .partitionHighWatermark, .partitionLogStartOffset, .partitionLeaderEpoch,
-        .partitionISRSize, .partitionReplicas, .logSizeBytes,
+        .partitionISRSize, .partitionReplicas, .logSizeBytes, .partitionFollowerLag,
+        .brokerIsrShrinks, .brokerIsrExpands, .logTruncatedRecords, .logTruncatedAckedRecords,
         .brokerLeaderPartitions, .brokerUnderReplicatedPartitions, .brokerUnderMinISRPartitions,
         .brokerProducePurgatorySize, .brokerProduceRequests, .brokerProduceLatency,
         .brokerFetchRequests, .brokerFetchLatency,

@@ -126,8 +126,16 @@ public final class BrokerRequestHandler: Sendable {
             let hosted = Dictionary(uniqueKeysWithValues: replicaManager.partitions(of: name).map {
                 ($0.topicPartition.partition, $0.describe())
             })
+            // Leader, epoch, replicas and ISR from the metadata; offsets and size from the local replica, if any.
             let partitions = topic.partitions.map { state in
-                hosted[state.partition] ?? PartitionDescription(
+                hosted[state.partition].map { local in
+                    var merged = local
+                    merged.leader = state.leader
+                    merged.leaderEpoch = state.leaderEpoch
+                    merged.replicas = state.replicas
+                    merged.isr = state.isr
+                    return merged
+                } ?? PartitionDescription(
                     partition: state.partition, leader: state.leader, leaderEpoch: state.leaderEpoch,
                     replicas: state.replicas, isr: state.isr, logStartOffset: -1, logEndOffset: -1,
                     highWatermark: -1, sizeBytes: -1)

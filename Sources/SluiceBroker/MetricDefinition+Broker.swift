@@ -27,6 +27,33 @@ extension MetricDefinition {
     public static let logSizeBytes = partitionGauge(
         "sluice_log_size_bytes", "Bytes on disk of the partition's log segments.")
 
+    /// `sluice_partition_follower_lag_records{topic,partition,replica}`: leader LEO − follower LEO.
+    public static let partitionFollowerLag = gauge(
+        "sluice_partition_follower_lag_records", labels: ["topic", "partition", "replica"],
+        help: "Records a follower is behind the leader (leader log end offset minus the follower's, as its "
+            + "fetches report it; exported by the partition leader).")
+
+    // MARK: Replication counters (labels topic, partition)
+
+    /// `sluice_broker_isr_shrinks_total{topic,partition}`.
+    public static let brokerIsrShrinks = counter(
+        "sluice_broker_isr_shrinks_total", labels: ["topic", "partition"],
+        help: "Followers this broker, as leader, removed from the partition's ISR for lagging more than "
+            + "replica.lag.time.max.ms.")
+    /// `sluice_broker_isr_expands_total{topic,partition}`.
+    public static let brokerIsrExpands = counter(
+        "sluice_broker_isr_expands_total", labels: ["topic", "partition"],
+        help: "Followers this broker, as leader, added back to the partition's ISR after they caught up.")
+    /// `sluice_log_truncated_records_total{topic,partition}`.
+    public static let logTruncatedRecords = counter(
+        "sluice_log_truncated_records_total", labels: ["topic", "partition"],
+        help: "Records this replica removed from its log tail on becoming a follower (a divergent tail).")
+    /// `sluice_log_truncated_acked_records_total{topic,partition}`.
+    public static let logTruncatedAckedRecords = counter(
+        "sluice_log_truncated_acked_records_total", labels: ["topic", "partition"],
+        help: "Of the truncated records, those this broker had acknowledged to a producer while it led the "
+            + "partition: acknowledged data lost.")
+
     // MARK: Broker gauges
 
     /// `sluice_broker_leader_partitions`: partitions this broker leads.

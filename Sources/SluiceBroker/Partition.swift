@@ -60,6 +60,8 @@ public final class Partition: Sendable {
     private let producerSnapshots = Mutex<Int64>(-1)
     /// `producer_fenced` goes here.
     let events: EventEmitter
+    /// How far producers were answered while this broker led, per epoch (acknowledged-loss accounting).
+    let acknowledged: AcknowledgedOffsets
 
     /// Snapshots kept on disk: the newest, and two older ones a truncation can fall back to.
     static let producerSnapshotsRetained = 3
@@ -75,6 +77,7 @@ public final class Partition: Sendable {
         self.minInsyncReplicas = minInsyncReplicas
         self.metrics = metrics
         self.core = Mutex(Core(role: role))
+        self.acknowledged = AcknowledgedOffsets(directory: log.directory)
         publishGauges()
     }
 
@@ -293,6 +296,128 @@ public final class Partition: Sendable {
         }
     }
 
+    // MARK: replication, leader side (Kafka's updateFollowerFetchState and ISR checks)
+
+    /// What a follower's fetch changed on the leader.
+    struct FollowerFetch: Sendable, Hashable {
+        /// The high watermark moved: acks=all waiters and consumers were woken.
+        var highWatermarkMoved: Bool
+        /// The follower is outside the ISR and has reached the HW: the ISR should take it back.
+        var expandCandidate: Bool
+    }
+
+    /// Records that assigned replica `replica` fetched from `fetchOffset` (its log end offset) at `nowMs`: its
+    /// LEO, and its last caught-up time when it asked for the leader's LEO; then the HW moves if it can. nil when
+    /// this broker does not lead, or `replica` is not assigned here (the fetch is refused).
+    func recordFollowerFetch(replica: Int32, fetchOffset: Int64, nowMs: Int64) -> FollowerFetch? {
+        let outcome = core.withLock { core -> FollowerFetch? in
+            guard case .leader(var leader) = core.role, var follower = leader.followers[replica] else { return nil }
+            let leaderEnd = log.logEndOffset
+            follower.logEndOffset = min(fetchOffset, leaderEnd)
+            if fetchOffset >= leaderEnd { follower.lastCaughtUpTimeMs = nowMs }
+            leader.followers[replica] = follower
+            core.role = .leader(leader)
+            let moved = advanceHighWatermark(leader)
+            let candidate = !leader.isr.contains(replica) && fetchOffset >= log.highWatermark
+            return FollowerFetch(highWatermarkMoved: moved, expandCandidate: candidate)
+        }
+        if outcome?.highWatermarkMoved == true {
+            highWatermarkSignal.signal()
+            publishGauges()
+        }
+        return outcome
+    }
+
+    /// A change of the ISR this leader wants (Kafka's AlterPartition): followers that have not caught up within
+    /// `lagTimeMaxMs` go, followers outside it that reached the HW come back. nil when none, or not leading.
+    struct IsrProposal: Sendable, Hashable {
+        var leaderEpoch: Int32
+        var isrBefore: [Int32]
+        var isrAfter: [Int32]
+        /// Each follower removed, with its lag in records (leader LEO − its LEO) and in time.
+        var shrunk: [(replica: Int32, lagRecords: Int64, lagMs: Int64)]
+        var expanded: [Int32]
+
+        static func == (lhs: IsrProposal, rhs: IsrProposal) -> Bool {
+            lhs.leaderEpoch == rhs.leaderEpoch && lhs.isrBefore == rhs.isrBefore && lhs.isrAfter == rhs.isrAfter
+        }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(leaderEpoch)
+            hasher.combine(isrAfter)
+        }
+    }
+
+    /// The ISR this leader wants now (pure over the partition's state); nil when it is the current one.
+    func isrProposal(nowMs: Int64, lagTimeMaxMs: Int64) -> IsrProposal? {
+        core.withLock { core -> IsrProposal? in
+            guard case .leader(let leader) = core.role else { return nil }
+            let leaderEnd = log.logEndOffset
+            let highWatermark = log.highWatermark
+            var shrunk: [(replica: Int32, lagRecords: Int64, lagMs: Int64)] = []
+            var expanded: [Int32] = []
+            var after: [Int32] = []
+            for replica in leader.replicas {
+                if replica == localBrokerId { after.append(replica); continue }
+                guard let follower = leader.followers[replica] else { continue }
+                let lagMs = nowMs - follower.lastCaughtUpTimeMs
+                if leader.isr.contains(replica) {
+                    if lagMs > lagTimeMaxMs {
+                        shrunk.append((replica, leaderEnd - (follower.logEndOffset ?? 0), lagMs))
+                    } else {
+                        after.append(replica)
+                    }
+                } else if let end = follower.logEndOffset, end >= highWatermark, lagMs <= lagTimeMaxMs {
+                    expanded.append(replica)
+                    after.append(replica)
+                }
+            }
+            guard Set(after) != Set(leader.isr) else { return nil }
+            // Members keep the ISR's order; returning ones go at the end (Kafka appends them).
+            let kept = leader.isr.filter { after.contains($0) }
+            let isrAfter = kept + expanded
+            precondition(isrAfter.contains(localBrokerId), "the leader never leaves its own ISR")
+            return IsrProposal(
+                leaderEpoch: leader.leaderEpoch, isrBefore: leader.isr, isrAfter: isrAfter, shrunk: shrunk,
+                expanded: expanded)
+        }
+    }
+
+    /// Each follower's lag in records as the leader sees it (leader LEO − follower LEO; the whole log while its
+    /// LEO is unknown); empty unless leading.
+    var followerLagRecords: [Int32: Int64] {
+        core.withLock { core in
+            guard case .leader(let leader) = core.role else { return [:] }
+            let leaderEnd = log.logEndOffset
+            return leader.followers.mapValues { leaderEnd - ($0.logEndOffset ?? 0) }
+        }
+    }
+
+    // MARK: replication, follower side
+
+    /// The leader and epoch this replica follows; nil unless it is a follower.
+    var followedLeader: (leaderId: Int32, leaderEpoch: Int32)? {
+        core.withLock { core in
+            if case .follower(let leaderId, let epoch) = core.role { (leaderId, epoch) } else { nil }
+        }
+    }
+
+    /// The newest leader epoch this log holds batches of (or was assigned), nil when none.
+    var latestLocalLeaderEpoch: Int32? { log.leaderEpochCache.latestEpoch }
+
+    /// This log's end offset for `epoch` (OffsetForLeaderEpoch asked of itself).
+    func localEndOffset(forLeaderEpoch epoch: Int32) -> (leaderEpoch: Int32, endOffset: Int64) {
+        log.endOffset(forLeaderEpoch: epoch)
+    }
+
+    /// A follower learns the leader's high watermark: its own is that, capped by its log end offset.
+    func followerUpdateHighWatermark(_ leaderHighWatermark: Int64) {
+        let target = min(leaderHighWatermark, log.logEndOffset)
+        if target > log.highWatermark, log.updateHighWatermark(target) {
+            highWatermarkSignal.signal()
+        }
+        publishGauges()
+    }
+
     // MARK: reads and offsets (the log stays private)
 
     /// The first offset still in the log.
@@ -397,6 +522,106 @@ public final class Partition: Sendable {
     }
 
     // MARK: follower hooks (the replica fetcher calls these instead of the log's own methods)
+
+    /// Why a fetched response could not be appended.
+    enum FollowerAppendRefusal: Error, Sendable {
+        /// The partition no longer follows `leaderId` at that epoch (a role change raced the fetch).
+        case roleChanged(PartitionRole)
+        /// A batch starts below the log end offset and ends above it: the logs disagree at the batch level.
+        case straddles(batchBase: Int64, logEndOffset: Int64)
+        case log(AppendError)
+    }
+
+    /// Appends batches fetched from `leaderId` at `leaderEpoch`, as the leader wrote them, if this replica still
+    /// follows it at that epoch — checked under the lock, so a fetch racing a role change never writes into a
+    /// leader's log. Batches wholly below the log end offset (a re-sent tail) are skipped. Returns the records
+    /// appended.
+    func appendFetched(_ batches: ByteBuffer, leaderId: Int32, leaderEpoch: Int32) throws(FollowerAppendRefusal) -> Int64 {
+        var fresh = batches
+        let logEndOffset = log.logEndOffset
+        var skip = 0
+        let straddle: (Int64, Int64)? = fresh.withUnsafeReadableBytes { bytes in
+            while let header = RecordBatchHeader(parsing: UnsafeRawBufferPointer(rebasing: bytes[skip...])),
+                header.baseOffset < logEndOffset
+            {
+                guard header.lastOffset < logEndOffset else { return (header.baseOffset, logEndOffset) }
+                skip += header.totalSize
+            }
+            return nil
+        }
+        if let (base, end) = straddle { throw .straddles(batchBase: base, logEndOffset: end) }
+        fresh.moveReaderIndex(forwardBy: skip)
+        guard fresh.readableBytes > 0 else { return 0 }
+        let result = core.withLock { core -> Result<AppendInfo, FollowerAppendRefusal> in
+            guard case .follower(let current, let epoch) = core.role, current == leaderId, epoch == leaderEpoch else {
+                return .failure(.roleChanged(core.role))
+            }
+            do throws(AppendError) {
+                let info = try log.appendAsFollower(fresh)
+                Self.replayProducers(fresh, into: &core.producers)
+                return .success(info)
+            } catch {
+                return .failure(.log(error))
+            }
+        }
+        switch result {
+        case .success(let info):
+            logEndOffsetSignal.signal()
+            publishGauges()
+            return info.lastOffset - info.firstOffset + 1
+        case .failure(let refusal): throw refusal
+        }
+    }
+
+    /// Records the producers of `batches` (their headers) in `producers`.
+    private static func replayProducers(_ batches: ByteBuffer, into producers: inout ProducerStateManager) {
+        batches.withUnsafeReadableBytes { bytes in
+            var position = 0
+            while let header = RecordBatchHeader(parsing: UnsafeRawBufferPointer(rebasing: bytes[position...])) {
+                producers.replay(header)
+                position += header.totalSize
+            }
+            assert(position == bytes.count, "replayed batches cover the appended buffer")
+        }
+    }
+
+    /// What a follower truncation removed.
+    struct Truncation: Sendable, Hashable {
+        var fromOffset: Int64
+        var records: Int64
+        /// Of ``records``, those this broker had acknowledged to producers while it led.
+        var acknowledgedRecords: Int64
+    }
+
+    /// Truncates a follower's log to `offset` (KIP-101's divergent tail, or the HW fallback) if it still follows
+    /// at `leaderEpoch`, counting first which of the dropped records this broker had acknowledged. nil when the
+    /// role changed meanwhile.
+    func truncateAsFollower(to offset: Int64, leaderEpoch: Int32) throws -> Truncation? {
+        guard let followed = followedLeader, followed.leaderEpoch == leaderEpoch else { return nil }
+        let from = log.logEndOffset
+        guard offset < from else { return Truncation(fromOffset: from, records: 0, acknowledgedRecords: 0) }
+        var acknowledgedRecords: Int64 = 0
+        _ = try log.forEachBatchHeader(from: offset) { header in
+            acknowledgedRecords += acknowledged.acknowledgedRecords(
+                baseOffset: header.baseOffset, lastOffset: header.lastOffset, epoch: header.partitionLeaderEpoch,
+                from: offset, to: from)
+        }
+        let dropped = try followerTruncate(to: offset)
+        acknowledged.truncate(to: log.logEndOffset)
+        publishGauges()
+        return Truncation(fromOffset: from, records: dropped, acknowledgedRecords: min(acknowledgedRecords, dropped))
+    }
+
+    /// Producers were answered for every offset below `end` written at `leaderEpoch` (acks=1 after the append,
+    /// acks=all once the HW passed it).
+    func recordAcknowledged(upTo end: Int64, leaderEpoch: Int32) {
+        acknowledged.acknowledge(upTo: end, epoch: leaderEpoch)
+    }
+
+    /// `sluice_partition_follower_lag_records` for each follower, as this leader sees it.
+    func publishFollowerLag() {
+        for (replica, lag) in followerLagRecords { metrics.gauges.followerLag(replica: replica).set(nonNegative: lag) }
+    }
 
     /// Appends batches fetched from the leader and records their producers, so this replica deduplicates
     /// retries if it becomes leader (Kafka keeps producer state on followers too).

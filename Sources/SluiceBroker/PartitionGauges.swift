@@ -20,6 +20,12 @@ public final class PartitionGauges: Sendable {
     let isrSize: Gauge
     let replicas: Gauge
     let logSizeBytes: Gauge
+    /// `sluice_broker_isr_shrinks_total` / `_expands_total` and `sluice_log_truncated_(acked_)records_total`.
+    let isrShrinks: Prometheus.Counter
+    let isrExpands: Prometheus.Counter
+    let truncatedRecords: Prometheus.Counter
+    let truncatedAckedRecords: Prometheus.Counter
+    private let registry: PrometheusCollectorRegistry
 
     init(registry: PrometheusCollectorRegistry, topic: String, partition: Int32) {
         let labels = MetricLabels.partition(topic: topic, partition: partition)
@@ -32,6 +38,20 @@ public final class PartitionGauges: Sendable {
         self.isrSize = registry.makeGauge(.partitionISRSize, labelValues: labels)
         self.replicas = registry.makeGauge(.partitionReplicas, labelValues: labels)
         self.logSizeBytes = registry.makeGauge(.logSizeBytes, labelValues: labels)
+        self.isrShrinks = registry.makeCounter(.brokerIsrShrinks, labelValues: labels)
+        self.isrExpands = registry.makeCounter(.brokerIsrExpands, labelValues: labels)
+        self.truncatedRecords = registry.makeCounter(.logTruncatedRecords, labelValues: labels)
+        self.truncatedAckedRecords = registry.makeCounter(.logTruncatedAckedRecords, labelValues: labels)
+        self.registry = registry
+    }
+
+    /// The replication counters, for unregistering.
+    var counters: [Prometheus.Counter] { [isrShrinks, isrExpands, truncatedRecords, truncatedAckedRecords] }
+
+    /// `sluice_partition_follower_lag_records` of `replica` (the registry returns the same series each time).
+    func followerLag(replica: Int32) -> Gauge {
+        registry.makeGauge(
+            .partitionFollowerLag, labelValues: MetricLabels.partition(topic: topic, partition: partition) + [String(replica)])
     }
 
     /// Every gauge of this partition, for unregistering.

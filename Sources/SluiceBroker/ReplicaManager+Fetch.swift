@@ -4,6 +4,9 @@ import SluiceStorage
 import SluiceWire
 
 extension ReplicaManager {
+    /// Kafka's DEBUGGING_CONSUMER_ID: a fetch that any replica answers from its own log, below its HW.
+    public static let debuggingReplicaId: Int32 = -2
+
     /// Handles a Fetch: whole stored batches from each requested offset, up to HW for consumers and
     /// up to LEO for followers (`replicaId >= 0`), within the byte limits. When less than `minBytes`
     /// is available it waits (up to `maxWaitMs`) for one of the requested partitions to move — its HW for
@@ -79,6 +82,16 @@ extension ReplicaManager {
         if wanted.currentLeaderEpoch >= 0, wanted.currentLeaderEpoch != hosted.leaderEpoch {
             let code: ErrorCode = wanted.currentLeaderEpoch < hosted.leaderEpoch ? .fencedLeaderEpoch : .unknownLeaderEpoch
             return FetchPartitionResponse(partition: wanted.partition, errorCode: code)
+        }
+        // Followers and consumers read from the leader; a debugging fetch (-2, verify-replicas) from any replica.
+        if replicaId != Self.debuggingReplicaId, !hosted.isLeader {
+            return FetchPartitionResponse(partition: wanted.partition, errorCode: .notLeaderOrFollower)
+        }
+        if replicaId >= 0 {
+            // The fetch offset is the follower's log end offset: its progress, the HW, maybe an ISR expansion.
+            guard let progress = hosted.recordFollowerFetch(replica: replicaId, fetchOffset: wanted.fetchOffset, nowMs: clock())
+            else { return FetchPartitionResponse(partition: wanted.partition, errorCode: .notLeaderOrFollower) }
+            if progress.expandCandidate { isrChangeSignal.signal() }
         }
         let maxOffset = replicaId >= 0 ? log.logEndOffset : log.highWatermark
         var response = FetchPartitionResponse(

@@ -63,6 +63,8 @@ extension ReplicaManager {
             if case .appended(let info) = result {
                 hosted.metrics.recordsAppended(count: Int64(info.recordCount), bytes: Int64(info.bytes))
             }
+            // acks=1 is answered now: these records count as acknowledged (acks=all once replicated).
+            if acks == 1 { hosted.recordAcknowledged(upTo: result.lastOffset + 1, leaderEpoch: leaderEpoch) }
             // A duplicate answers its original offset with no error, and acks=all waits for it like the original.
             let response = ProducePartitionResponse(
                 partition: topicPartition.partition, baseOffset: result.firstOffset, logAppendTimeMs: -1,
@@ -82,7 +84,10 @@ extension ReplicaManager {
     private func awaitReplication(_ response: inout ProduceResponse, waits: [ReplicationWait], timeout: Duration) async {
         guard !waits.isEmpty else { return }
         let alreadyReplicated = waits.allSatisfy { $0.hosted.highWatermark >= $0.target }
-        if alreadyReplicated { return }
+        if alreadyReplicated {
+            for wait in waits { wait.hosted.recordAcknowledged(upTo: wait.target, leaderEpoch: wait.leaderEpoch) }
+            return
+        }
         metrics.setProducePurgatorySize(purgatorySize.add(1, ordering: .relaxed).newValue)
         defer { metrics.setProducePurgatorySize(purgatorySize.subtract(1, ordering: .relaxed).newValue) }
         let clock = ContinuousClock()
@@ -93,7 +98,9 @@ extension ReplicaManager {
                 atLeast: wait.target, leaderEpoch: wait.leaderEpoch, timeout: max(.zero, remaining))
             var partition = response.topics[wait.topicIndex].partitions[wait.partitionIndex]
             switch outcome {
-            case .replicated: continue
+            case .replicated:
+                wait.hosted.recordAcknowledged(upTo: wait.target, leaderEpoch: wait.leaderEpoch)
+                continue
             case .timedOut:
                 partition.errorCode = .requestTimedOut
                 partition.errorMessage = "HW of \(wait.hosted.topicPartition) did not reach \(wait.target) in time"

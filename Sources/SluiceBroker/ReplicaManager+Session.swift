@@ -1,4 +1,5 @@
 import SluiceWire
+import Synchronization
 
 extension ReplicaManager {
     /// The broker's metadata session is gone: another broker may be elected leader of any partition led here, so
@@ -16,7 +17,16 @@ extension ReplicaManager {
             }
         }
         publishBrokerGauges()
+        roleChangeSignal.signal()
         if dropped > 0 { logger.warning("broker \(brokerId) stopped leading \(dropped) partition(s): \(reason)") }
         return dropped
+    }
+
+    /// Runs `work` on the I/O pool (fsyncs, checkpoint writes) and returns its result; inline without a pool.
+    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        guard let blockingIO else { return try work() }
+        let box = Mutex<Result<T, any Error>?>(nil)
+        await blockingIO.run { box.withLock { $0 = Result { try work() } } }
+        return try box.withLock { $0! }.get()
     }
 }

@@ -31,6 +31,10 @@ public final class ReplicaManager: Sendable {
     let fetchWakeups = Atomic<Int>(0)
     /// acks=all requests parked until HW passes their batches (`sluice_broker_produce_purgatory_size`).
     let purgatorySize = Atomic<Int>(0)
+    /// Signalled when a hosted partition's role changes (the replica fetchers re-read who to follow).
+    let roleChangeSignal = PartitionSignal()
+    /// Signalled when a follower outside the ISR of a partition led here caught up (the ISR check runs at once).
+    let isrChangeSignal = PartitionSignal()
 
     /// A replica manager over the scanned and locked `log.dirs` entries of `logDirectories` (`log.dirs`).
     /// `topicConfigSource` names where topic configurations are persisted (for errors);
@@ -97,6 +101,11 @@ public final class ReplicaManager: Sendable {
         partitions.withLock { all in all.values.filter { $0.isLeader }.count }
     }
 
+    /// Number of hosted partitions this broker follows.
+    public var followerPartitionCount: Int {
+        partitions.withLock { all in all.values.filter { $0.followedLeader != nil }.count }
+    }
+
     /// Opens (recovering as needed) the logs of `topic`'s partitions assigned to this broker, each in the
     /// `log.dirs` entry that holds it, or (new) in the entry with the fewest partitions.
     /// - Throws: ``PersistedTopicConfigError`` when the topic's persisted configuration is invalid (naming
@@ -120,6 +129,7 @@ public final class ReplicaManager: Sendable {
             partitions.withLock { $0[topicPartition] = hosted }
         }
         publishBrokerGauges()
+        roleChangeSignal.signal()
     }
 
     /// Compares the start-up scan of `log.dirs` with the metadata's `topics`, before they are hosted, and
@@ -179,7 +189,10 @@ public final class ReplicaManager: Sendable {
         StaleLeaderEpochError
     ) -> Bool? {
         guard let hosted = partition(topicPartition) else { return nil }
-        defer { publishBrokerGauges() }
+        defer {
+            publishBrokerGauges()
+            roleChangeSignal.signal()
+        }
         return try hosted.apply(state, nowMs: clock())
     }
 
@@ -190,7 +203,10 @@ public final class ReplicaManager: Sendable {
         throws(StaleLeaderEpochError) -> Bool?
     {
         guard let hosted = partition(topicPartition) else { return nil }
-        defer { publishBrokerGauges() }
+        defer {
+            publishBrokerGauges()
+            roleChangeSignal.signal()
+        }
         return try hosted.makeLeader(leaderEpoch: leaderEpoch, replicas: replicas, isr: isr, nowMs: clock())
     }
 
@@ -201,7 +217,10 @@ public final class ReplicaManager: Sendable {
         throws(StaleLeaderEpochError) -> Bool?
     {
         guard let hosted = partition(topicPartition) else { return nil }
-        defer { publishBrokerGauges() }
+        defer {
+            publishBrokerGauges()
+            roleChangeSignal.signal()
+        }
         return try hosted.makeFollower(leaderId: leaderId, leaderEpoch: leaderEpoch)
     }
 
@@ -216,6 +235,7 @@ public final class ReplicaManager: Sendable {
             return matching
         }
         publishBrokerGauges()
+        roleChangeSignal.signal()
         guard !removed.isEmpty else { return }
         let dispose: @Sendable () -> Void = { [self] in
             for partition in removed {

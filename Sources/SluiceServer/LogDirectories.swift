@@ -33,6 +33,12 @@ struct LogDirectories {
                         path, clusterId: config.clusterId, nodeId: config.nodeId, directoryId: newDirectoryId()))
             }
             let layout = try LogDirectoryLayout(directories: opened)
+            // With etcd the metadata lives there: no file to find, partitions may exist without one.
+            guard config.metadataStore == .embedded else {
+                let counts = zip(config.logDirs, layout.partitionCounts).map { "\($0) (\($1) partition directories)" }
+                logger.info("log.dirs locked: \(counts.joined(separator: ", "))")
+                return LogDirectories(layout: layout, metadataDirectory: config.logDirs[0])
+            }
             let metadataDirectory = try layout.home(ofFile: EmbeddedMetadataStore.fileName)
             if metadataDirectory != config.logDirs[0] {
                 let line =

@@ -125,6 +125,13 @@ public struct SluiceServer: Service {
                 return .stopped("the controller")
             }
             tasks.addTask {
+                let replication = ReplicationService(
+                    replicaManager: handler.replicaManager, store: metadata.store, cache: handler.cache,
+                    eventLoopGroup: group, config: replicationConfig, logger: logger)
+                try await replication.run()
+                return .stopped("replication")
+            }
+            tasks.addTask {
                 await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native)
                 return .stopped("the native listener")
             }
@@ -321,7 +328,7 @@ public struct SluiceServer: Service {
             flushIntervalMs: config.effectiveFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
             maxMessageBytes: config.messageMaxBytes)
         let replicaManager = ReplicaManager(
-            brokerId: brokerId, logDirectories: directories.layout, topicConfigSource: directories.metadataFile,
+            brokerId: brokerId, logDirectories: directories.layout, topicConfigSource: config.metadataStore == .embedded ? directories.metadataFile : config.metadataStore.description,
             logConfig: logConfig,
             minInsyncReplicas: config.minInsyncReplicas, metrics: metrics, events: events, logger: logger,
             producerIdExpirationMs: config.producerIdExpirationMs,
@@ -355,6 +362,15 @@ public struct SluiceServer: Service {
                 store: store, embedded: store as? EmbeddedMetadataStore, session: session, controller: controller,
                 listener: listener)
         )
+    }
+
+    /// The replica fetcher's settings from configuration.
+    private var replicationConfig: ReplicationConfig {
+        ReplicationConfig(
+            replicaLagTimeMaxMs: config.replicaLagTimeMaxMs, replicaFetchWaitMaxMs: Int32(config.replicaFetchWaitMaxMs),
+            replicaFetchMinBytes: Int32(config.replicaFetchMinBytes), replicaFetchMaxBytes: Int32(config.replicaFetchMaxBytes),
+            replicaFetchResponseMaxBytes: Int32(config.replicaFetchResponseMaxBytes),
+            replicaFetchBackoffMs: Int64(config.replicaFetchBackoffMs))
     }
 
     /// The controller's policies from configuration.
@@ -541,7 +557,7 @@ public struct SluiceServer: Service {
             try await ioThreads.runIfActive { replicaManager.runMaintenance(retention: retention) }
             if tick % statusEvery == 0 {
                 notifier.status("broker \(brokerId): leading \(replicaManager.leaderPartitionCount) partition(s), "
-                    + "following 0, metadata \(config.metadataStore)")
+                    + "following \(replicaManager.followerPartitionCount), metadata \(config.metadataStore)")
             }
         }
     }
