@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [
-                "SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability",
+                "SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
     ]

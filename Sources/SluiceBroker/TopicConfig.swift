@@ -13,7 +13,11 @@ public struct TopicConfig: Sendable, Hashable {
         "flush.messages": "log.flush.interval.messages",
         "flush.ms": "log.flush.interval.ms",
         "index.interval.bytes": "log.index.interval.bytes",
+        "unclean.leader.election.enable": "unclean.leader.election.enable",
     ]
+
+    /// Keys whose value is `true` or `false` (the others are integers).
+    static let booleanKeys: Set<String> = ["unclean.leader.election.enable"]
 
     public let overrides: [String: String]
 
@@ -23,6 +27,13 @@ public struct TopicConfig: Sendable, Hashable {
             guard Self.knownKeys[key] != nil else {
                 let known = Self.knownKeys.keys.sorted().joined(separator: ", ")
                 throw SluiceError(.invalidConfig, "unknown topic configuration '\(key)' (known: \(known))")
+            }
+            if Self.booleanKeys.contains(key) {
+                guard value == "true" || value == "false" else {
+                    throw SluiceError(
+                        .invalidConfig, "invalid value '\(value)' for topic configuration \(key): expected true or false")
+                }
+                continue
             }
             guard let number = Int64(value) else {
                 throw SluiceError(.invalidConfig, "invalid value '\(value)' for topic configuration \(key): not an integer")

@@ -103,6 +103,14 @@ final class BrokerProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// SIGSTOP: a paused process (its sockets stay open, nothing answers).
+    func pause() { kill(process.processIdentifier, SIGSTOP) }
+
+    /// SIGCONT after ``pause()``.
+    func resume() { kill(process.processIdentifier, SIGCONT) }
+
+    var isRunning: Bool { process.isRunning }
+
     /// SIGKILL: the process dies, the page cache survives.
     func kill9() {
         guard process.isRunning else { return }

@@ -6,10 +6,16 @@ import Foundation
 final class CLIProcess: @unchecked Sendable {
     let process: Process
     private let scratch: String
+    /// Where ``write(_:)`` sends stdin, when started with `feedsStandardInput`.
+    private let input: Pipe?
 
     /// Starts `executable arguments…` (a binary of the build: `sluice` by default, or `sluiced`) with an empty
     /// stdin and `environment` added to this process's.
-    init(_ arguments: [String], executable: String = "sluice", environment: [String: String] = [:]) throws {
+    init(
+        _ arguments: [String], executable: String = "sluice", environment: [String: String] = [:],
+        feedsStandardInput: Bool = false
+    ) throws {
+        input = feedsStandardInput ? Pipe() : nil
         scratch = BrokerProcess.makeTempDir("sluice-cli-bg")
         process = Process()
         process.executableURL = URL(fileURLWithPath: BrokerProcess.binDir + "/" + executable)
@@ -17,7 +23,7 @@ final class CLIProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         FileManager.default.createFile(atPath: scratch + "/out", contents: nil)
         FileManager.default.createFile(atPath: scratch + "/err", contents: nil)
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input ?? FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: scratch + "/out")
         process.standardError = FileHandle(forWritingAtPath: scratch + "/err")
         try process.run()
@@ -49,6 +55,17 @@ final class CLIProcess: @unchecked Sendable {
         }
         throw BrokerProcessError(
             "\(executableName): no \(what) within \(timeout)\nstdout:\n\(stdout)\nstderr:\n\(stderr)")
+    }
+
+    /// Writes `text` to the process's stdin (started with `feedsStandardInput`).
+    func write(_ text: String) {
+        precondition(input != nil, "started without feedsStandardInput")
+        input?.fileHandleForWriting.write(Data(text.utf8))
+    }
+
+    /// Ends the process's stdin (end of input).
+    func closeStandardInput() {
+        try? input?.fileHandleForWriting.close()
     }
 
     /// Sends `signal` to this process.

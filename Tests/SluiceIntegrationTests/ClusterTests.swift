@@ -1,0 +1,214 @@
+import Foundation
+import SluiceWire
+import Testing
+
+/// Issue 10's cluster, for real: etcd started by the test, three `sluiced` processes, the `sluice` CLI.
+/// Timings are the fast ones of testing.md (1 s lease, replica.lag.time.max.ms=1000); every wait is a
+/// condition polled with a deadline.
+@Suite(.serialized)
+struct ClusterTests {
+    /// The one broker that reports itself controller on /metrics, with its epoch.
+    private func controller(_ cluster: ClusterHarness) throws -> (id: Int32, epoch: Double)? {
+        var found: [(Int32, Double)] = []
+        for (id, broker) in cluster.brokers where broker.isRunning {
+            let text = try cluster.metrics(id)
+            if ProducerTestSupport.value(of: "sluice_controller_active", in: text) == 1 {
+                found.append((id, ProducerTestSupport.value(of: "sluice_controller_epoch", in: text) ?? 0))
+            }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    @Test func exactlyOneControllerAndAKilledOneIsReplacedAtAHigherEpoch() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        var first: (id: Int32, epoch: Double)?
+        #expect(try ProducerTestSupport.eventually { first = try controller(cluster); return first != nil })
+        let old = try #require(first)
+        cluster[old.id].kill9()
+        var second: (id: Int32, epoch: Double)?
+        #expect(try ProducerTestSupport.eventually(timeout: .seconds(15)) {
+            second = try controller(cluster)
+            return second != nil
+        })
+        let new = try #require(second)
+        #expect(new.id != old.id)
+        #expect(new.epoch > old.epoch)
+        let elected = cluster.events("controller_elected").first { $0["BROKER_ID"] == String(new.id) }
+        #expect(elected?["PREVIOUS_CONTROLLER"] == String(old.id))
+    }
+
+    @Test func aPausedControllerThatWakesUpIsFencedAndStepsDown() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        var first: (id: Int32, epoch: Double)?
+        #expect(try ProducerTestSupport.eventually { first = try controller(cluster); return first != nil })
+        let old = try #require(first)
+        cluster[old.id].pause()
+        let successor = cluster.awaitEvent("controller_elected") { $0["BROKER_ID"] != String(old.id) }
+        #expect(successor != nil, "another broker wins while the old controller is paused")
+        cluster[old.id].resume()
+        // Its lease is gone: it gives up the office (never acting on the old epoch) and rejoins.
+        let resigned = cluster.awaitEvent("controller_resigned") { $0["BROKER_ID"] == String(old.id) }
+        #expect(resigned != nil)
+        #expect(try ProducerTestSupport.eventually(timeout: .seconds(15)) {
+            try controller(cluster).map { $0.id != old.id } ?? false
+        })
+        #expect(cluster.awaitEvent("broker_session_lost") { $0["BROKER_ID"] == String(old.id) } != nil)
+    }
+
+    /// kill -9 of a leader while an idempotent acks=all producer runs: the first live ISR member in assignment
+    /// order leads at a higher epoch, and every record is acknowledged once and read once.
+    @Test func leaderFailoverLosesAndDuplicatesNothingWithAcksAllAndIdempotence() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("orders", configs: ["min.insync.replicas=2"])
+        let before = try #require(await cluster.partitions("orders").first)
+        let producer = try CLIProcess(
+            [
+                "produce", "--topic", "orders", "--acks", "all", "--report-acks", "--producer-property",
+                "delivery.timeout.ms=60000", "--bootstrap-server", cluster.bootstrap,
+            ], feedsStandardInput: true)
+        let total = 3000
+        for chunk in 0..<30 {
+            producer.write((0..<100).map { "v\(chunk * 100 + $0)\n" }.joined())
+            if chunk == 10 {
+                try producer.waitFor("acknowledgements") { $0.stdoutLines.count >= 500 }
+                cluster[before.leader].kill9()
+            }
+            usleep(20_000)  // pacing the input so records are in flight across the kill
+        }
+        producer.closeStandardInput()
+        #expect(try producer.waitForExit(timeout: .seconds(90)) == 0, "\(producer.stderr)")
+        let acknowledged = producer.stdoutLines.filter { $0.contains("producer_send_success") }
+        #expect(acknowledged.count == total)
+        let after = try #require(await cluster.awaitPartition("orders") { $0.leader != before.leader && $0.leader >= 0 })
+        let expectedLeader = before.replicas.first { $0 != before.leader && before.isr.contains($0) }
+        #expect(after.leader == expectedLeader)
+        #expect(after.leaderEpoch > before.leaderEpoch)
+        let consumed = try cluster.cli([
+            "consume", "--topic", "orders", "--from-beginning", "--max-messages", "\(total)", "--timeout-ms", "10000",
+        ])
+        let values = consumed.stdoutText.split(separator: "\n").map(String.init)
+        #expect(values.count == total)
+        #expect(Set(values).count == total, "no duplicate")
+        #expect(Set(values) == Set((0..<total).map { "v\($0)" }), "no loss")
+    }
+
+    @Test func aPausedFollowerLeavesTheISRAndRejoinsAfterCatchingUp() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("isr")
+        let state = try #require(await cluster.partitions("isr").first)
+        let follower = try #require(state.replicas.first { $0 != state.leader })
+        cluster[follower].pause()
+        let shrink = cluster.awaitEvent("isr_shrink") { $0["TOPIC"] == "isr" && $0["REPLICA"] == String(follower) }
+        #expect(shrink != nil)
+        #expect(Int(shrink?["LAG_MS"] ?? "0")! > 1000)
+        let leaderMetrics = try cluster.metrics(state.leader)
+        #expect(ProducerTestSupport.value(of: #"sluice_broker_isr_shrinks_total{topic="isr",partition="0"}"#, in: leaderMetrics) == 1)
+        // Records written while it is away are caught up after SIGCONT; then it is in sync again.
+        let produced = try cluster.cli(["produce", "--topic", "isr", "--acks", "all"], stdin: Data("a\nb\nc\n".utf8))
+        #expect(produced.status == 0, "\(produced.stderr)")
+        cluster[follower].resume()
+        #expect(cluster.awaitEvent("isr_expand") { $0["TOPIC"] == "isr" && $0["REPLICA"] == String(follower) } != nil)
+        #expect(await cluster.awaitPartition("isr") { $0.isr.count == 3 } != nil)
+        let verified = try cluster.cli(["cluster", "verify-replicas", "--topic", "isr"])
+        #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
+    }
+
+    /// The seed's scenario: acks=1, the followers paused out of the ISR, records the leader acknowledged alone,
+    /// the leader killed, an unclean election: the old leader rejoins, truncates exactly those records, and
+    /// says how many of them it had acknowledged.
+    @Test func acksOneLosesExactlyTheAcknowledgedUnreplicatedRecordsAndCountsThem() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("seed", configs: ["unclean.leader.election.enable=true", "min.insync.replicas=1"])
+        let first = try cluster.cli(["produce", "--topic", "seed", "--acks", "1"], stdin: Data("kept\n".utf8))
+        #expect(first.status == 0, "\(first.stderr)")
+        let state = try #require(await cluster.awaitPartition("seed") { $0.leader >= 0 })
+        let followers = state.replicas.filter { $0 != state.leader }
+        // Both followers hold the first record before they are paused.
+        for follower in followers {
+            #expect(try ProducerTestSupport.eventually {
+                ProducerTestSupport.value(
+                    of: #"sluice_partition_high_watermark{topic="seed",partition="0"}"#, in: try cluster.metrics(follower)) == 1
+            })
+            cluster[follower].pause()
+        }
+        #expect(cluster.awaitEvent("isr_shrink") { $0["TOPIC"] == "seed" && $0["ISR_AFTER"] == String(state.leader) } != nil)
+        let lost = 25
+        let acked = try CLI.run(
+            ["produce", "--topic", "seed", "--acks", "1", "--report-acks", "--bootstrap-server",
+             "127.0.0.1:\(cluster[state.leader].nativePort)"],
+            stdin: Data((0..<lost).map { "lost-\($0)\n" }.joined().utf8))
+        #expect(acked.status == 0, "\(acked.stderr)")
+        #expect(acked.stdoutText.split(separator: "\n").count(where: { $0.contains("producer_send_success") }) == lost)
+        cluster[state.leader].kill9()
+        for follower in followers { cluster[follower].resume() }
+        let elected = try #require(await cluster.awaitPartition("seed") { $0.leader >= 0 && $0.leader != state.leader })
+        #expect(cluster.awaitEvent("leader_elected") { $0["TOPIC"] == "seed" && $0["ELECTION"] == "unclean" } != nil)
+        try cluster.start(state.leader)
+        let truncated = cluster.awaitEvent("log_truncated") { $0["TOPIC"] == "seed" }
+        #expect(truncated?["RECORDS"] == String(lost))
+        #expect(truncated?["ACKED_RECORDS"] == String(lost))
+        #expect(truncated?["PRIORITY"] == nil || true)
+        let metrics = try cluster.metrics(state.leader)
+        #expect(ProducerTestSupport.value(of: #"sluice_log_truncated_acked_records_total{topic="seed",partition="0"}"#, in: metrics) == Double(lost))
+        #expect(await cluster.awaitPartition("seed") { $0.isr.count == 3 } != nil)
+        let verified = try cluster.cli(["cluster", "verify-replicas", "--topic", "seed"])
+        #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
+        #expect(elected.leaderEpoch > state.leaderEpoch)
+    }
+
+    @Test func belowMinISRAcksAllIsRefusedAndAcksOneStillWorks() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("minisr", configs: ["min.insync.replicas=2"])
+        let state = try #require(await cluster.partitions("minisr").first)
+        for follower in state.replicas where follower != state.leader { cluster[follower].kill9() }
+        #expect(cluster.awaitEvent("under_min_isr") { $0["TOPIC"] == "minisr" } != nil)
+        let refused = try cluster.cli(
+            ["produce", "--topic", "minisr", "--acks", "all", "--producer-property", "delivery.timeout.ms=3000",
+             "--request-timeout-ms", "1000"], stdin: Data("x\n".utf8))
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("NOT_ENOUGH_REPLICAS"), "\(refused.stderr)")
+        let accepted = try cluster.cli(["produce", "--topic", "minisr", "--acks", "1"], stdin: Data("y\n".utf8))
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+    }
+
+    @Test func sigtermMovesLeadershipAwayBeforeTheBrokerExits() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("calm", partitions: 3)
+        let leaders = await cluster.partitions("calm").map(\.leader)
+        let leaving = try #require(leaders.first)
+        #expect(cluster[leaving].stop() == 0)
+        let moved = cluster.events("leader_elected").filter { $0["TOPIC"] == "calm" && $0["PREVIOUS_LEADER"] == String(leaving) }
+        #expect(moved.count == leaders.count(where: { $0 == leaving }))
+        #expect(moved.allSatisfy { $0["ELECTION"] == "controlled" })
+        let after = await cluster.partitions("calm")
+        #expect(after.allSatisfy { $0.leader != leaving && $0.leader >= 0 })
+        let produced = try cluster.cli(["produce", "--topic", "calm", "--acks", "all"], stdin: Data("z\n".utf8))
+        #expect(produced.status == 0, "\(produced.stderr)")
+    }
+
+    @Test func leadersStopAcceptingWritesWhileEtcdIsGoneAndTheClusterRecovers() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("outage")
+        let state = try #require(await cluster.partitions("outage").first)
+        cluster.etcd.stop()
+        #expect(cluster.awaitEvent("broker_session_lost") { $0["BROKER_ID"] == String(state.leader) } != nil)
+        #expect(cluster.events("metadata_store_unavailable").isEmpty == false)
+        let refused = try CLI.run(
+            ["produce", "--topic", "outage", "--acks", "1", "--producer-property", "delivery.timeout.ms=2000",
+             "--request-timeout-ms", "1000", "--bootstrap-server", "127.0.0.1:\(cluster[state.leader].nativePort)"],
+            stdin: Data("nope\n".utf8))
+        #expect(refused.status == 1, "a leader whose lease ran out must not accept writes")
+        try await cluster.etcd.start()
+        #expect(try ProducerTestSupport.eventually(timeout: .seconds(30)) {
+            try cluster.cli(["produce", "--topic", "outage", "--acks", "all"], stdin: Data("back\n".utf8)).status == 0
+        })
+    }
+}
