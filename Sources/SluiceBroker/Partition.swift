@@ -382,6 +382,15 @@ public final class Partition: Sendable {
         }
     }
 
+    /// Each follower's lag as the leader sees it: records (leader LEO − its LEO) and ms since it last caught up.
+    func followerLag(nowMs: Int64) -> [Int32: (records: Int64, ms: Int64)] {
+        core.withLock { core in
+            guard case .leader(let leader) = core.role else { return [:] }
+            let leaderEnd = log.logEndOffset
+            return leader.followers.mapValues { (leaderEnd - ($0.logEndOffset ?? 0), nowMs - $0.lastCaughtUpTimeMs) }
+        }
+    }
+
     /// Each follower's lag in records as the leader sees it (leader LEO − follower LEO; the whole log while its
     /// LEO is unknown); empty unless leading.
     var followerLagRecords: [Int32: Int64] {

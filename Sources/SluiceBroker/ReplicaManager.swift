@@ -193,7 +193,13 @@ public final class ReplicaManager: Sendable {
             publishBrokerGauges()
             roleChangeSignal.signal()
         }
-        return try hosted.apply(state, nowMs: clock())
+        let now = clock()
+        let before = hosted.isLeader ? (epoch: hosted.leaderEpoch, isr: hosted.isr, lag: hosted.followerLag(nowMs: now)) : nil
+        let changed = try hosted.apply(state, nowMs: now)
+        if let before, hosted.isLeader, hosted.leaderEpoch == before.epoch, hosted.isr != before.isr {
+            reportIsrChange(hosted, before: before.isr, after: hosted.isr, lag: before.lag)
+        }
+        return changed
     }
 
     /// Makes this broker the leader of `topicPartition` at `leaderEpoch` (see `Partition.makeLeader`);
@@ -263,6 +269,31 @@ public final class ReplicaManager: Sendable {
             try FileManager.default.removeItem(atPath: condemned)
         } catch {
             logger.error("deleting \(directory) failed: \(error)")
+        }
+    }
+
+    /// A led partition's ISR changed (this leader's AlterPartition, or the controller removing a lost broker):
+    /// `isr_shrink` / `isr_expand` per member, the counters, and `under_min_isr` when it just fell below.
+    private func reportIsrChange(
+        _ partition: Partition, before: [Int32], after: [Int32], lag: [Int32: (records: Int64, ms: Int64)]
+    ) {
+        let topicPartition = partition.topicPartition
+        for replica in before where !after.contains(replica) {
+            partition.metrics.gauges.isrShrinks.increment(by: Int64(1))
+            events.isrShrink(
+                topic: topicPartition.topic, partition: topicPartition.partition, replica: replica, isrBefore: before,
+                isrAfter: after, lagRecords: lag[replica]?.records ?? 0, lagMs: lag[replica]?.ms ?? 0)
+        }
+        for replica in after where !before.contains(replica) {
+            partition.metrics.gauges.isrExpands.increment(by: Int64(1))
+            events.isrExpand(
+                topic: topicPartition.topic, partition: topicPartition.partition, replica: replica, isrBefore: before,
+                isrAfter: after)
+        }
+        let minimum = partition.minInsyncReplicas
+        if after.count < minimum, before.count >= minimum {
+            events.underMinISR(
+                topic: topicPartition.topic, partition: topicPartition.partition, isr: after, minInsyncReplicas: minimum)
         }
     }
 

@@ -139,33 +139,9 @@ public struct ReplicationService: Sendable {
             logger.info("ISR change of \(topicPartition) not committed: \(error)", metadata: ["sluice.topic": "\(topicPartition.topic)"])
             return
         }
+        // Applying reports it (isr_shrink / isr_expand / under_min_isr), as for the controller's ISR changes.
         do { try replicaManager.applyPartitionState(topicPartition, state) } catch {
             logger.warning("committed ISR of \(topicPartition) not applied: \(error)")
-        }
-        report(partition, proposal)
-    }
-
-    private func report(_ partition: Partition, _ proposal: Partition.IsrProposal) {
-        let topicPartition = partition.topicPartition
-        let events = replicaManager.events
-        for shrunk in proposal.shrunk {
-            partition.metrics.gauges.isrShrinks.increment(by: Int64(1))
-            events.isrShrink(
-                topic: topicPartition.topic, partition: topicPartition.partition, replica: shrunk.replica,
-                isrBefore: proposal.isrBefore, isrAfter: proposal.isrAfter, lagRecords: shrunk.lagRecords,
-                lagMs: shrunk.lagMs)
-        }
-        for replica in proposal.expanded {
-            partition.metrics.gauges.isrExpands.increment(by: Int64(1))
-            events.isrExpand(
-                topic: topicPartition.topic, partition: topicPartition.partition, replica: replica,
-                isrBefore: proposal.isrBefore, isrAfter: proposal.isrAfter)
-        }
-        let minimum = partition.minInsyncReplicas
-        if proposal.isrAfter.count < minimum, proposal.isrBefore.count >= minimum {
-            events.underMinISR(
-                topic: topicPartition.topic, partition: topicPartition.partition, isr: proposal.isrAfter,
-                minInsyncReplicas: minimum)
         }
     }
 }

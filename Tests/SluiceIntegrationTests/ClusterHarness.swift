@@ -107,6 +107,9 @@ final class ClusterHarness: @unchecked Sendable {
         broker.stderr.split(separator: "\n").filter { $0.contains("SLUICE_EVENT=\(name) ") }.map { line in
             var fields: [String: String] = [:]
             let head = line.components(separatedBy: " MESSAGE=").first ?? String(line)
+            // `<time> sluiced <priority> SLUICE_EVENT=…`: the priority word as journald names it.
+            let words = head.split(separator: " ")
+            if words.count > 2 { fields["PRIORITY_WORD"] = String(words[2]) }
             for token in head.split(separator: " ") {
                 guard let equals = token.firstIndex(of: "=") else { continue }
                 fields[String(token[..<equals])] = String(token[token.index(after: equals)...])
@@ -134,6 +137,6 @@ final class ClusterHarness: @unchecked Sendable {
 
     /// `/metrics` of broker `id`.
     func metrics(_ id: Int32) throws -> String {
-        try String(contentsOf: URL(string: "http://127.0.0.1:\(self[id].httpPort)/metrics")!, encoding: .utf8)
+        try MetricsEndpointTests.get("http://127.0.0.1:\(self[id].httpPort)/metrics").1
     }
 }

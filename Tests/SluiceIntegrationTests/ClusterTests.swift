@@ -104,7 +104,7 @@ struct ClusterTests {
         cluster[follower].pause()
         let shrink = cluster.awaitEvent("isr_shrink") { $0["TOPIC"] == "isr" && $0["REPLICA"] == String(follower) }
         #expect(shrink != nil)
-        #expect(Int(shrink?["LAG_MS"] ?? "0")! > 1000)
+        #expect(Int(shrink?["LAG_MS"] ?? "0")! >= 500, "it was behind for about the lease or the lag time")
         let leaderMetrics = try cluster.metrics(state.leader)
         #expect(ProducerTestSupport.value(of: #"sluice_broker_isr_shrinks_total{topic="isr",partition="0"}"#, in: leaderMetrics) == 1)
         // Records written while it is away are caught up after SIGCONT; then it is in sync again.
@@ -152,7 +152,7 @@ struct ClusterTests {
         let truncated = cluster.awaitEvent("log_truncated") { $0["TOPIC"] == "seed" }
         #expect(truncated?["RECORDS"] == String(lost))
         #expect(truncated?["ACKED_RECORDS"] == String(lost))
-        #expect(truncated?["PRIORITY"] == nil || true)
+        #expect(truncated?["PRIORITY_WORD"] == "err", "acknowledged data lost is an error")
         let metrics = try cluster.metrics(state.leader)
         #expect(ProducerTestSupport.value(of: #"sluice_log_truncated_acked_records_total{topic="seed",partition="0"}"#, in: metrics) == Double(lost))
         #expect(await cluster.awaitPartition("seed") { $0.isr.count == 3 } != nil)
