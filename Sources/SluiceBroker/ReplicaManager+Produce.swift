@@ -44,6 +44,7 @@ extension ReplicaManager {
             response.topics.append(topicResponse)
         }
         await awaitReplication(&response, waits: waits, timeout: .milliseconds(Int64(max(0, request.timeoutMs))))
+        if !waits.isEmpty { ReplicationFault.crashIfAsked() }
         if let label = ProduceAcks(wireValue: acks) { metrics.recordProduceRequest(acks: label, latency: started.duration(to: .now)) }
         return response
     }

@@ -32,12 +32,12 @@ final class ClusterHarness: @unchecked Sendable {
     }
 
     /// Starts (or restarts) broker `id` on its data directory and port, and waits until it is ready.
-    func start(_ id: Int32) throws {
+    func start(_ id: Int32, environment: [String: String] = [:]) throws {
         let broker = try BrokerProcess(
             dataDir: dataDirs[id]!,
             overrides: ["node.id=\(id)", "cluster.id=it", "metadata.store=etcd://\(etcd.endpoint)"]
                 + Self.fastOverrides + extraOverrides,
-            nativePort: ports[id] ?? 0)
+            nativePort: ports[id] ?? 0, environment: environment)
         ports[id] = broker.nativePort
         brokers[id] = broker
     }

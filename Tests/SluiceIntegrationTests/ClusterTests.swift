@@ -212,3 +212,45 @@ struct ClusterTests {
         })
     }
 }
+
+/// The seed's duplication scenario: acks=all, the leader replicates a batch and dies before answering
+/// (`SLUICED_TEST_CRASH_AFTER_REPLICATION`); the producer retries on the new leader.
+@Suite(.serialized)
+struct ClusterDuplicationTests {
+    /// Produces 3 records (one batch) to `dup` with `idempotence`, its leader crashing after replicating the
+    /// first acks=all request, and returns what a consumer reads.
+    private func produceThroughACrash(idempotence: Bool) async throws -> [String] {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("dup", configs: ["min.insync.replicas=2"])
+        let state = try #require(await cluster.partitions("dup").first)
+        // Only the leader crashes: it is restarted with the fault armed.
+        cluster[state.leader].kill9()
+        #expect(await cluster.awaitPartition("dup") { $0.leader >= 0 && $0.leader != state.leader } != nil)
+        try cluster.start(state.leader, environment: ["SLUICED_TEST_CRASH_AFTER_REPLICATION": "1"])
+        #expect(await cluster.awaitPartition("dup") { $0.isr.count == 3 } != nil)
+        let elect = try cluster.cli(["cluster", "elect-preferred", "--topic", "dup"])
+        #expect(elect.status == 0, "\(elect.stderr)")
+        let leading = await cluster.awaitPartition("dup") { $0.leader == state.leader }
+        #expect(leading != nil, "the armed broker leads again")
+        let produced = try cluster.cli(
+            ["produce", "--topic", "dup", "--acks", "all", "--producer-property", "enable.idempotence=\(idempotence)",
+             "--producer-property", "retries=10", "--producer-property", "delivery.timeout.ms=30000",
+             "--request-timeout-ms", "5000"],
+            stdin: Data("a\nb\nc\n".utf8))
+        #expect(produced.status == 0, "\(produced.stderr)")
+        #expect(cluster[state.leader].stderr.contains("SLUICED_TEST_CRASH_AFTER_REPLICATION: killing myself"))
+        let consumed = try cluster.cli([
+            "consume", "--topic", "dup", "--from-beginning", "--timeout-ms", "3000", "--max-messages", "6",
+        ])
+        return consumed.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    @Test func withoutIdempotenceTheRetryIsAppendedAgain() async throws {
+        #expect(try await produceThroughACrash(idempotence: false) == ["a", "b", "c", "a", "b", "c"])
+    }
+
+    @Test func withIdempotenceTheNewLeaderAnswersTheRetryAsADuplicate() async throws {
+        #expect(try await produceThroughACrash(idempotence: true) == ["a", "b", "c"])
+    }
+}
