@@ -112,6 +112,7 @@ public final class Partition: Sendable {
                 leaderEpoch: leaderEpoch, replicas: replicas, isr: isr, localBrokerId: localBrokerId, nowMs: nowMs))
             return true
         }
+        if isNew { log.assignLeaderEpoch(leaderEpoch) }
         maybeIncrementHighWatermark()
         return isNew
     }

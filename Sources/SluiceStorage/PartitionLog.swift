@@ -123,6 +123,18 @@ public final class PartitionLog: Sendable {
         }
     }
 
+    /// A new leader starts `epoch` at the log end offset (Kafka's makeLeader): OffsetForLeaderEpoch then answers
+    /// followers of older epochs with where they ended here (KIP-279), before any append at `epoch`. In memory;
+    /// the first append at `epoch` checkpoints it. Returns whether the cache changed.
+    @discardableResult
+    public func assignLeaderEpoch(_ epoch: Int32) -> Bool {
+        state.withLock { state in
+            guard state.epochs.assign(epoch: epoch, startOffset: state.logEndOffset) else { return false }
+            state.epochsUnpersisted = true
+            return true
+        }
+    }
+
     /// OffsetForLeaderEpoch (KIP-101): the end offset of `epoch` in this log; `(-1, -1)` when unknown.
     public func endOffset(forLeaderEpoch epoch: Int32) -> (leaderEpoch: Int32, endOffset: Int64) {
         state.withLock { $0.epochs.endOffset(for: epoch, logEndOffset: $0.logEndOffset) }

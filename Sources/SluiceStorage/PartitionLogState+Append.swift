@@ -17,7 +17,8 @@ extension PartitionLogState {
             Self.stamp(bytes, batchCount: summary.batchCount, firstOffset: firstOffset, leaderEpoch: leaderEpoch)
         }
         try batches.withUnsafeReadableBytes { (bytes) throws(AppendError) in try write(bytes, summary) }
-        let epochsChanged = epochs.assign(epoch: leaderEpoch, startOffset: firstOffset)
+        let epochsChanged = epochs.assign(epoch: leaderEpoch, startOffset: firstOffset) || epochsUnpersisted
+        epochsUnpersisted = false
         assert(logEndOffset == firstOffset + summary.recordCount, "offsets are dense")
         return outcome(summary, firstOffset: firstOffset, rolled: rolled, epochsChanged: epochsChanged, nowMs: nowMs)
     }

@@ -19,6 +19,9 @@ struct PartitionLogState {
     /// Everything below it is on stable storage (Kafka's recovery point).
     var recoveryPoint: Int64
     var epochs: LeaderEpochCache
+    /// An epoch was assigned in memory (a new leader, before its first append) and is not in the checkpoint
+    /// yet: the next leader append writes it. Losing it in a crash loses nothing: no batch carries that epoch.
+    var epochsUnpersisted = false
     var sizeBytes: Int64
     var recordsSinceFlush: Int64 = 0
     /// Time of the last flush on the caller's clock; nil until an append or timer first says the time.

@@ -254,3 +254,59 @@ struct ClusterDuplicationTests {
         #expect(try await produceThroughACrash(idempotence: true) == ["a", "b", "c"])
     }
 }
+
+/// KIP-279's "diverging logs after repeated unclean elections", replayed with processes; verify-replicas proves
+/// every replica identical below the HW afterwards.
+@Suite(.serialized)
+struct ClusterDivergenceTests {
+    private func produce(_ cluster: ClusterHarness, _ values: [String], to bootstrap: String? = nil) throws {
+        let result = try CLI.run(
+            ["produce", "--topic", "kip279", "--acks", "1", "--bootstrap-server", bootstrap ?? cluster.liveBootstrap],
+            stdin: Data((values.joined(separator: "\n") + "\n").utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func repeatedUncleanElectionsLeaveNoDivergedReplicas() async throws {
+        let cluster = try await ClusterHarness()
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("kip279", configs: ["unclean.leader.election.enable=true", "min.insync.replicas=1"])
+        try produce(cluster, ["m0"])
+        let start = try #require(await cluster.awaitPartition("kip279") { $0.leader >= 0 })
+        let first = start.leader
+        let others = start.replicas.filter { $0 != first }
+        for id in others {
+            #expect(try ProducerTestSupport.eventually {
+                ProducerTestSupport.value(
+                    of: #"sluice_partition_log_end_offset{topic="kip279",partition="0"}"#, in: try cluster.metrics(id)) == 1
+            })
+            cluster[id].pause()
+        }
+        #expect(cluster.awaitEvent("isr_shrink") { $0["TOPIC"] == "kip279" && $0["ISR_AFTER"] == String(first) } != nil)
+        // Epoch 0 goes on on the first leader alone.
+        try produce(cluster, (1...5).map { "m1-\($0)" }, to: "127.0.0.1:\(cluster[first].nativePort)")
+        cluster[first].kill9()
+        for id in others { cluster[id].resume() }
+        let second = try #require(await cluster.awaitPartition("kip279") { $0.leader >= 0 && $0.leader != first })
+        // Epoch 1 writes another suffix at the same offsets.
+        try produce(cluster, (1...7).map { "m2-\($0)" })
+        #expect(await cluster.awaitPartition("kip279") { $0.isr.count == 2 } != nil)
+        for id in others { cluster[id].kill9() }
+        // The first leader comes back alone and leads again (unclean) with its own old suffix.
+        try cluster.start(first)
+        let third = try #require(await cluster.awaitPartition("kip279") { $0.leader == first })
+        #expect(third.leaderEpoch > second.leaderEpoch)
+        try produce(cluster, (1...3).map { "m3-\($0)" })
+        for id in others { try cluster.start(id) }
+        #expect(await cluster.awaitPartition("kip279") { $0.isr.count == 3 } != nil)
+        let truncations = cluster.events("log_truncated").filter { $0["TOPIC"] == "kip279" }
+        #expect(truncations.map { $0["RECORDS"] }.contains("7"), "the epoch-1 suffix was truncated: \(truncations)")
+        let verified = try cluster.cli(["cluster", "verify-replicas", "--topic", "kip279"])
+        #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
+        #expect(verified.stdoutText.contains("hold the same"))
+        let consumed = try cluster.cli([
+            "consume", "--topic", "kip279", "--from-beginning", "--max-messages", "9", "--timeout-ms", "5000",
+        ])
+        #expect(consumed.stdoutText.split(separator: "\n").map(String.init)
+            == ["m0"] + (1...5).map { "m1-\($0)" } + (1...3).map { "m3-\($0)" })
+    }
+}
