@@ -49,7 +49,7 @@ public final class PartitionGauges: Sendable {
     var counters: [Prometheus.Counter] { [isrShrinks, isrExpands, truncatedRecords, truncatedAckedRecords] }
 
     /// `sluice_partition_follower_lag_records` of `replica` (the registry returns the same series each time).
-    func followerLag(replica: Int32) -> Gauge {
+    public func followerLag(replica: Int32) -> Gauge {
         registry.makeGauge(
             .partitionFollowerLag, labelValues: MetricLabels.partition(topic: topic, partition: partition) + [String(replica)])
     }

@@ -3,8 +3,17 @@ import SluiceWire
 /// Formats `topics describe` output as Kafka's `kafka-topics.sh --describe` does: tab-separated
 /// `Key: value` fields, a topic line, then one indented line per partition.
 enum TopicDescriptionFormat {
-    /// The topic line followed by its partitions' lines, sorted by partition.
-    static func lines(for topic: TopicDescription) -> [String] {
+    /// One replica of one partition on one broker.
+    struct ReplicaKey: Hashable {
+        var topic: String
+        var partition: Int32
+        var broker: Int32
+    }
+
+    /// The topic line followed by its partitions' lines, sorted by partition; with `replicaStates` (each
+    /// broker's own description of its replicas) one line per replica after each partition:
+    /// `\t\tReplica: 2\tLogEndOffset: 120\tHighWatermark: 120\tLag: 0\tInSync: true`.
+    static func lines(for topic: TopicDescription, replicaStates: [ReplicaKey: PartitionDescription] = [:]) -> [String] {
         let replicationFactor = topic.partitions.first?.replicas.count ?? 0
         let configs = topic.configs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         var lines = [
@@ -13,6 +22,20 @@ enum TopicDescriptionFormat {
         ]
         for partition in topic.partitions.sorted(by: { $0.partition < $1.partition }) {
             lines.append(line(for: partition, topic: topic.name))
+            guard !replicaStates.isEmpty else { continue }
+            let leaderEnd = replicaStates[ReplicaKey(topic: topic.name, partition: partition.partition, broker: partition.leader)]?
+                .logEndOffset
+            for replica in partition.replicas {
+                let key = ReplicaKey(topic: topic.name, partition: partition.partition, broker: replica)
+                guard let state = replicaStates[key] else {
+                    lines.append("\t\tReplica: \(replica)\tunreachable")
+                    continue
+                }
+                let lag = leaderEnd.map { String(max(0, $0 - state.logEndOffset)) } ?? "?"
+                lines.append(
+                    "\t\tReplica: \(replica)\tLogEndOffset: \(state.logEndOffset)\tHighWatermark: \(state.highWatermark)"
+                        + "\tLag: \(lag)\tInSync: \(partition.isr.contains(replica))")
+            }
         }
         return lines
     }

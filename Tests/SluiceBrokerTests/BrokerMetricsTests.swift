@@ -7,7 +7,7 @@ import Testing
     /// A metrics object with one partition and one topic, so every labelled family has a series.
     private func populatedMetrics() -> BrokerMetrics {
         let metrics = BrokerMetrics(version: "0.1.0-test")
-        _ = metrics.partition(topic: "orders", partition: 0)
+        _ = metrics.partition(topic: "orders", partition: 0).followerLag(replica: 2)
         _ = metrics.topic("orders")
         return metrics
     }

@@ -44,7 +44,8 @@ import Testing
 
     @Test func aFollowerFetchWaitsOnTheLogEndOffset() async throws {
         try await withTemporaryDirectory { directory in
-            let manager = try makeReplicaManager(directory)
+            // Broker 2 is an assigned replica (out of sync): the leader serves its fetches up to the LEO.
+            let manager = try makeReplicaManager(directory, replicas: [1, 2])
             let partition = try #require(manager.partition(TopicPartition(topic: "orders", partition: 0)))
             let fetch = Task { await manager.fetch(fetchRequest(partition: 0, replicaId: 2)) }
             #expect(await eventually { partition.logEndOffsetSignal.waiterCount == 1 })

@@ -65,13 +65,14 @@ final class EventRecorder: Sendable {
 func makeReplicaManager(
     _ directory: String, topic: String = "orders", partitions: Int32 = 1, metrics: BrokerMetrics = BrokerMetrics(version: "test"),
     events: EventEmitter = EventEmitter(sink: LogSink(target: .stderr)), logConfig: LogConfig = LogConfig(),
-    clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs, producerIdExpirationMs: Int64 = 86_400_000
+    clock: @escaping @Sendable () -> Int64 = ReplicaManager.wallClockMs, producerIdExpirationMs: Int64 = 86_400_000,
+    replicas: [Int32] = [1]
 ) throws -> ReplicaManager {
     let manager = ReplicaManager(
         brokerId: 1, logDirectory: directory, logConfig: logConfig, minInsyncReplicas: 1, metrics: metrics,
         events: events, logger: quietLogger, clock: clock, producerIdExpirationMs: producerIdExpirationMs)
     let states = (0..<partitions).map {
-        PartitionState(partition: $0, replicas: [1], leader: 1, leaderEpoch: 0, isr: [1])
+        PartitionState(partition: $0, replicas: replicas, leader: 1, leaderEpoch: 0, isr: [1])
     }
     try manager.host(topic: TopicState(name: topic, partitions: states))
     return manager

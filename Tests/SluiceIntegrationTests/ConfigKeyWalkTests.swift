@@ -39,7 +39,18 @@ struct ConfigKeyWalkTests {
         "log.retention.hours": "retentionByAge(log.retention.hours)",
         "log.retention.bytes": "retentionBytesBroker: the log start offset moves up",
         "log.retention.check.interval.ms": "retention brokers: deletion within seconds, not after the default 5 min",
-        "metadata.store": "etcdMetadataStoreIsRefused",
+        "metadata.store": "unreachableEtcdStopsTheBrokerNamingTheEndpoints; ClusterTests",
+        "replica.fetch.wait.max.ms": "ClusterTests (200 ms): followers long-poll the leader",
+        "replica.fetch.min.bytes": "ClusterTests: the default 1 (a follower fetch answers as soon as there are records)",
+        "replica.fetch.max.bytes": "ClusterTests: the default bounds each follower fetch per partition",
+        "replica.fetch.response.max.bytes": "ClusterTests: the default bounds each follower fetch",
+        "replica.fetch.backoff.ms": "ClusterTests (100 ms): a refused follower fetch retries soon",
+        "broker.session.timeout.ms": "ClusterTests (1000): a killed broker is lost within about a second",
+        "broker.heartbeat.interval.ms": "ClusterTests (200); heartbeatIntervalAtOrAboveTheSessionTimeoutIsRefused",
+        "auto.leader.rebalance.enable": "ClusterTests (false): leadership stays where the test put it",
+        "leader.imbalance.check.interval.seconds": "ControllerElectionTests: the rebalance loop's period",
+        "leader.imbalance.per.broker.percentage": "Controller rebalance: the imbalance threshold",
+        "controlled.shutdown.enable": "ClusterTests.sigtermMovesLeadershipAwayBeforeTheBrokerExits",
         "cluster.id": "tunedBroker: cluster describe shows it",
         "shutdown.timeout.ms": "ShutdownTests.sigtermEndsAStuckStartWithinTheShutdownTimeout",
         "metrics.enabled": "schedulerFlushBroker: /metrics answers 404",
@@ -199,12 +210,20 @@ struct ConfigKeyWalkTests {
             "\(setting) deletes the 2 h old segment")
     }
 
-    @Test func etcdMetadataStoreIsRefusedNamingTheKey() throws {
-        let daemon = try LaunchedDaemon(overrides: ["metadata.store=etcd://127.0.0.1:2379"])
+    @Test func unreachableEtcdStopsTheBrokerNamingTheEndpoints() throws {
+        let port = ProducerTestSupport.freePort()  // nothing listens there
+        let daemon = try LaunchedDaemon(overrides: ["metadata.store=etcd://127.0.0.1:\(port)"])
+        #expect(try daemon.waitForExit(timeout: .seconds(30)) == 1)
+        #expect(daemon.stderr.contains("SLUICE_EVENT=metadata_store_unavailable"))
+        #expect(daemon.stderr.contains("ENDPOINTS=127.0.0.1:\(port)"))
+        #expect(daemon.stderr.contains("127.0.0.1:\(port)"))
+    }
+
+    @Test func heartbeatIntervalAtOrAboveTheSessionTimeoutIsRefused() throws {
+        let daemon = try LaunchedDaemon(overrides: ["broker.session.timeout.ms=2000", "broker.heartbeat.interval.ms=2000"])
         #expect(try daemon.waitForExit(timeout: .seconds(30)) == 78)
-        #expect(daemon.stderr.contains("metadata.store"))
-        #expect(daemon.stderr.contains("SLUICE_EVENT=config_error"))
-        #expect(daemon.stderr.contains("not available in this build"))
+        #expect(daemon.stderr.contains("broker.heartbeat.interval.ms"))
+        #expect(daemon.stderr.contains("must be less than broker.session.timeout.ms"))
     }
 
     // MARK: helpers

@@ -13,7 +13,7 @@ import Testing
     /// Every metrics type of the daemon on one registry, each labelled family with a series.
     static func populatedRegistry() -> BrokerMetrics {
         let broker = BrokerMetrics(version: "test")
-        _ = broker.partition(topic: "orders", partition: 0)
+        _ = broker.partition(topic: "orders", partition: 0).followerLag(replica: 2)
         broker.topic("orders").recordAppend(records: 3, bytes: 300)
         broker.recordProduceRequest(acks: .all, latency: .milliseconds(3))
         let producer = ProducerMetrics(registry: broker.registry)
@@ -29,6 +29,7 @@ import Testing
         producer.broker(1).requestCompleted(latency: .milliseconds(3))
         producer.recordDeliveryLatency(.milliseconds(9))
         GatewayMetrics(registry: broker.registry).recordRequest(code: 200, duration: .milliseconds(4))
+        _ = MetadataStoreMetrics(registry: broker.registry)
         ControllerMetrics(registry: broker.registry).observe(
             controller: ControllerInfo(brokerId: 1, epoch: 3), localBrokerId: 1, brokersAlive: 1, offlinePartitions: 0)
         return broker
@@ -49,7 +50,7 @@ import Testing
     @Test func everyDeclaredMetricOfTheDaemonIsExposedWithHelpAndType() {
         let text = Self.populatedRegistry().emit()
         let all = BrokerMetrics.definitions + ControllerMetrics.definitions + ProducerMetrics.definitions
-            + GatewayMetrics.definitions
+            + GatewayMetrics.definitions + MetadataStoreMetrics.definitions
         for definition in all {
             #expect(text.contains("# HELP \(definition.name) "), "no HELP for \(definition.name)")
             #expect(text.contains("# TYPE \(definition.name) \(definition.kind.rawValue)\n"), "\(definition.name)")
