@@ -256,7 +256,14 @@ public actor Controller {
     private func reconcile(_ initial: ClusterSnapshot, causeSeenAt: ContinuousClock.Instant) async {
         var snapshot = initial
         for _ in 0..<3 {
-            liveBrokers = Set(snapshot.brokers.map(\.nodeId))
+            // Brokers this controller saw registered that the store no longer has (lost while it was not
+            // watching as controller, e.g. together with the previous controller) are reported here.
+            let registered = Set(snapshot.brokers.map(\.nodeId))
+            for gone in liveBrokers.subtracting(registered).sorted() {
+                lostAt[gone] = lostAt[gone] ?? causeSeenAt
+                events?.brokerLost(brokerId: gone, leaseId: -1)
+            }
+            liveBrokers = registered
             let alive = liveBrokers.subtracting(shuttingDown)
             var conflicted = false
             for topic in snapshot.topics.values.sorted(by: { $0.name < $1.name }) {
