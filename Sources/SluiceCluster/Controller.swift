@@ -69,6 +69,8 @@ public actor Controller {
     private var liveBrokers: Set<Int32> = []
     /// When each lost broker's deregistration was seen: elections it causes are timed from there.
     private var lostAt: [Int32: ContinuousClock.Instant] = [:]
+    /// Brokers seen lost while this broker was not controller, reported once it takes office. Bound: the brokers.
+    private var unreportedLosses: Set<Int32> = []
     /// Brokers in controlled shutdown: never elected until they register again. Bound: the brokers.
     private var shuttingDown: Set<Int32> = []
     /// Store revision up to which ``run()`` has applied the watch; 0 until it first read the store.
@@ -207,6 +209,7 @@ public actor Controller {
         case .brokerRegistered(let info):
             let isNew = liveBrokers.insert(info.nodeId).inserted
             shuttingDown.remove(info.nodeId)
+            unreportedLosses.remove(info.nodeId)
             if info.nodeId == brokerId, await campaignIfVacant() { await reconcileFromStore(causeSeenAt: seenAt); return }
             guard office != nil, isNew else { return }
             events?.brokerRegistered(brokerId: info.nodeId)
@@ -215,7 +218,10 @@ public actor Controller {
             liveBrokers.remove(id)
             shuttingDown.remove(id)
             lostAt[id] = seenAt
-            guard office != nil else { return }
+            guard office != nil else {
+                unreportedLosses.insert(id)
+                return
+            }
             events?.brokerLost(brokerId: id, leaseId: -1)
             await reconcileFromStore(causeSeenAt: seenAt)
         case .topicCreated, .topicDeleted, .partitionChanged:
@@ -256,13 +262,13 @@ public actor Controller {
     private func reconcile(_ initial: ClusterSnapshot, causeSeenAt: ContinuousClock.Instant) async {
         var snapshot = initial
         for _ in 0..<3 {
-            // Brokers this controller saw registered that the store no longer has (lost while it was not
-            // watching as controller, e.g. together with the previous controller) are reported here.
+            // Brokers lost while this broker was not controller (often together with the previous controller) are
+            // reported by the controller that acts on their loss.
             let registered = Set(snapshot.brokers.map(\.nodeId))
-            for gone in liveBrokers.subtracting(registered).sorted() {
-                lostAt[gone] = lostAt[gone] ?? causeSeenAt
+            for gone in unreportedLosses.subtracting(registered).sorted() {
                 events?.brokerLost(brokerId: gone, leaseId: -1)
             }
+            unreportedLosses.removeAll()
             liveBrokers = registered
             let alive = liveBrokers.subtracting(shuttingDown)
             var conflicted = false

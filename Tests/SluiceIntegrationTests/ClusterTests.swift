@@ -36,6 +36,7 @@ struct ClusterTests {
         #expect(new.epoch > old.epoch)
         let elected = cluster.events("controller_elected").first { $0["BROKER_ID"] == String(new.id) }
         #expect(elected?["PREVIOUS_CONTROLLER"] == String(old.id))
+        #expect(cluster.awaitEvent("broker_lost") { $0["BROKER_ID"] == String(old.id) } != nil, "the new controller reports it")
     }
 
     @Test func aPausedControllerThatWakesUpIsFencedAndStepsDown() async throws {
