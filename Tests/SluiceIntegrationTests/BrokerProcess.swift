@@ -104,12 +104,21 @@ final class BrokerProcess: @unchecked Sendable {
     }
 
     /// SIGSTOP: a paused process (its sockets stay open, nothing answers).
-    func pause() { kill(process.processIdentifier, SIGSTOP) }
+    func pause() {
+        kill(process.processIdentifier, SIGSTOP)
+        isPaused = true
+    }
 
     /// SIGCONT after ``pause()``.
-    func resume() { kill(process.processIdentifier, SIGCONT) }
+    func resume() {
+        kill(process.processIdentifier, SIGCONT)
+        isPaused = false
+    }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Between ``pause()`` and ``resume()``: running, but nothing it is asked gets an answer.
+    private(set) var isPaused = false
 
     /// SIGKILL: the process dies, the page cache survives.
     func kill9() {

@@ -64,10 +64,11 @@ final class ClusterHarness: @unchecked Sendable {
         try CLI.run(arguments + ["--bootstrap-server", liveBootstrap], stdin: stdin)
     }
 
-    /// The addresses of brokers whose process runs.
+    /// The addresses of brokers whose process runs and is not paused (a paused broker accepts connections and
+    /// answers nothing, so a client bootstrapping from it waits out its request timeout).
     var liveBootstrap: String {
-        ports.keys.sorted().filter { brokers[$0]?.isRunning == true }.map { "127.0.0.1:\(ports[$0]!)" }
-            .joined(separator: ",")
+        ports.keys.sorted().filter { brokers[$0]?.isRunning == true && brokers[$0]?.isPaused == false }
+            .map { "127.0.0.1:\(ports[$0]!)" }.joined(separator: ",")
     }
 
     /// The partitions of `topic` as a live broker's metadata shows them (empty while it cannot be read).
@@ -93,13 +94,16 @@ final class ClusterHarness: @unchecked Sendable {
         return nil
     }
 
-    /// Creates `topic` (RF 3) with `configs`, and waits until every broker's metadata has its leaders.
-    func createTopic(_ topic: String, partitions: Int = 1, configs: [String] = []) async throws {
+    /// Creates `topic` (RF `replicationFactor`, 3 unless said) with `configs`, and waits until every broker's
+    /// metadata has its leaders and full ISRs.
+    func createTopic(
+        _ topic: String, partitions: Int = 1, replicationFactor: Int = 3, configs: [String] = []
+    ) async throws {
         let created = try cli(
-            ["topics", "create", topic, "--partitions", "\(partitions)", "--replication-factor", "3"]
+            ["topics", "create", topic, "--partitions", "\(partitions)", "--replication-factor", "\(replicationFactor)"]
                 + configs.flatMap { ["--config", $0] })
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(await awaitPartition(topic) { $0.leader >= 0 && $0.isr.count == 3 } != nil)
+        #expect(await awaitPartition(topic) { $0.leader >= 0 && $0.isr.count == replicationFactor } != nil)
     }
 
     /// The journal-style event lines `name` broker `id` wrote to stderr, as field dictionaries.

@@ -256,10 +256,93 @@ struct ClusterDuplicationTests {
     }
 }
 
-/// KIP-279's "diverging logs after repeated unclean elections", replayed with processes; verify-replicas proves
-/// every replica identical below the HW afterwards.
+/// KIP-101's "HW truncation, then immediate election" and KIP-279's "diverging logs after repeated unclean
+/// elections", replayed with processes; verify-replicas proves every replica identical below the HW afterwards.
 @Suite(.serialized)
 struct ClusterDivergenceTests {
+    private static let logEndOffset = #"sluice_partition_log_end_offset{topic="kip101",partition="0"}"#
+    private static let highWatermark = #"sluice_partition_high_watermark{topic="kip101",partition="0"}"#
+
+    /// KIP-101 scenario A's starting point (KAFKA-1211): `kip101` with RF 2 and min ISR 2, m1 and m2 acknowledged
+    /// with acks=all, and the follower holding m2 but not yet the HW that covers it. That HW travels in the
+    /// follower's next fetch response, which the leader holds back for `replica.fetch.wait.max.ms` (20 s here)
+    /// while nothing new is written. Returns the cluster, the partition's state, and the follower.
+    private func followerWithAStaleHighWatermark(
+        topicConfigs: [String] = []
+    ) async throws -> (ClusterHarness, PartitionMetadata, follower: Int32) {
+        let cluster = try await ClusterHarness(overrides: ["replica.fetch.wait.max.ms=20000", "replica.lag.time.max.ms=60000"])
+        try await cluster.createTopic("kip101", replicationFactor: 2, configs: ["min.insync.replicas=2"] + topicConfigs)
+        let start = try #require(await cluster.awaitPartition("kip101") { $0.leader >= 0 && $0.isr.count == 2 })
+        let follower = try #require(start.replicas.first { $0 != start.leader })
+        for value in ["m1", "m2"] {
+            let produced = try cluster.cli(["produce", "--topic", "kip101", "--acks", "all"], stdin: Data("\(value)\n".utf8))
+            #expect(produced.status == 0, "acks=all: both replicas hold \(value) when it is acknowledged. \(produced.stderr)")
+        }
+        let metrics = try cluster.metrics(follower)
+        #expect(ProducerTestSupport.value(of: Self.logEndOffset, in: metrics) == 2)
+        #expect(ProducerTestSupport.value(of: Self.highWatermark, in: metrics) == 1, "the HW covering m2 has not reached it")
+        return (cluster, start, follower)
+    }
+
+    /// What every variant ends with: the new leader serves both acknowledged records, the old leader rejoins
+    /// without losing anything, the replicas agree, and no broker truncated a record.
+    private func expectNothingLost(_ cluster: ClusterHarness, oldLeader: Int32) async throws {
+        let consumed = try cluster.cli([
+            "consume", "--topic", "kip101", "--from-beginning", "--max-messages", "2", "--timeout-ms", "10000",
+        ])
+        #expect(consumed.stdoutText.split(separator: "\n").map(String.init) == ["m1", "m2"], "acknowledged m2 is not lost")
+        #expect(await cluster.awaitPartition("kip101") { $0.isr.count == 2 } != nil, "broker \(oldLeader) rejoins")
+        let verified = try cluster.cli(["cluster", "verify-replicas", "--topic", "kip101"])
+        #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
+        #expect(verified.stdoutText.contains("hold the same"))
+        #expect(cluster.events("log_truncated").filter { $0["TOPIC"] == "kip101" }.isEmpty, "nothing was truncated")
+    }
+
+    /// KIP-101 scenario A: the follower with a stale HW restarts, rejoins the ISR (its lease ran out, so the
+    /// controller had removed it), and the leader dies at once: it is elected cleanly. Truncating to its stale HW
+    /// on the way back (pre-KIP-101 Kafka) loses nothing here only because the record is fetched again, and it
+    /// shows as a `log_truncated`; truncating by leader epoch keeps m2 where it is.
+    @Test func hwTruncationFollowedByImmediateElectionLosesNothingAcknowledged() async throws {
+        let (cluster, start, follower) = try await followerWithAStaleHighWatermark()
+        defer { cluster.shutdown() }
+        cluster[follower].kill9()
+        try cluster.start(follower)
+        #expect(await cluster.awaitPartition("kip101") { $0.isr.count == 2 } != nil)
+        let restarted = try cluster.metrics(follower)
+        #expect(ProducerTestSupport.value(of: Self.logEndOffset, in: restarted) == 2, "m2 survives the restart")
+        #expect(try #require(ProducerTestSupport.value(of: Self.highWatermark, in: restarted)) < 2, "still the stale HW")
+
+        cluster[start.leader].kill9()
+        let elected = try #require(await cluster.awaitPartition("kip101") { $0.leader == follower })
+        #expect(elected.leaderEpoch > start.leaderEpoch)
+        let election = cluster.awaitEvent("leader_elected") { $0["TOPIC"] == "kip101" && $0["LEADER"] == String(follower) }
+        #expect(election?["ELECTION"] == "clean")
+        try cluster.start(start.leader)
+        try await expectNothingLost(cluster, oldLeader: start.leader)
+    }
+
+    /// The same, with no chance to ask the leader anything: once the killed follower is out of the ISR, the leader
+    /// is paused and the follower restarts, knowing only its own log and its stale HW. When the paused leader's
+    /// lease runs out the follower is elected (unclean: it had left the ISR). A follower that truncated to its HW
+    /// before hearing from a leader would lose the acknowledged m2 for good here.
+    @Test func aFollowerRestartedWhileTheLeaderIsUnreachableKeepsItsTailAndServesItWhenElected() async throws {
+        let (cluster, start, follower) = try await followerWithAStaleHighWatermark(
+            topicConfigs: ["unclean.leader.election.enable=true"])
+        defer { cluster.shutdown() }
+        cluster[follower].kill9()
+        // Its lease runs out first and the controller takes it out of the ISR: the order is fixed from here on.
+        #expect(await cluster.awaitPartition("kip101") { $0.isr == [start.leader] } != nil)
+        cluster[start.leader].pause()
+        try cluster.start(follower)
+        let elected = try #require(await cluster.awaitPartition("kip101") { $0.leader == follower })
+        #expect(elected.leaderEpoch > start.leaderEpoch)
+        let election = cluster.awaitEvent("leader_elected") { $0["TOPIC"] == "kip101" && $0["LEADER"] == String(follower) }
+        #expect(election?["ELECTION"] == "unclean")
+        #expect(ProducerTestSupport.value(of: Self.logEndOffset, in: try cluster.metrics(follower)) == 2)
+        cluster[start.leader].resume()
+        try await expectNothingLost(cluster, oldLeader: start.leader)
+    }
+
     private func produce(_ cluster: ClusterHarness, _ values: [String], to bootstrap: String? = nil) throws {
         let result = try CLI.run(
             ["produce", "--topic", "kip279", "--acks", "1", "--bootstrap-server", bootstrap ?? cluster.liveBootstrap],
