@@ -111,9 +111,24 @@ struct ClusterTests {
         // Records written while it is away are caught up after SIGCONT; then it is in sync again.
         let produced = try cluster.cli(["produce", "--topic", "isr", "--acks", "all"], stdin: Data("a\nb\nc\n".utf8))
         #expect(produced.status == 0, "\(produced.stderr)")
+        let lag = #"sluice_partition_follower_lag_records{topic="isr",partition="0",replica="\#(follower)"}"#
+        let isrSize = #"sluice_partition_isr_size{topic="isr",partition="0"}"#
+        #expect(try ProducerTestSupport.eventually {
+            let text = try cluster.metrics(state.leader)
+            return ProducerTestSupport.value(of: lag, in: text) == 3
+                && ProducerTestSupport.value(of: isrSize, in: text) == 2
+                && ProducerTestSupport.value(of: "sluice_broker_under_replicated_partitions", in: text) == 1
+        }, "the leader shows the paused follower 3 records behind and the partition under-replicated")
         cluster[follower].resume()
         #expect(cluster.awaitEvent("isr_expand") { $0["TOPIC"] == "isr" && $0["REPLICA"] == String(follower) } != nil)
         #expect(await cluster.awaitPartition("isr") { $0.isr.count == 3 } != nil)
+        #expect(try ProducerTestSupport.eventually {
+            let text = try cluster.metrics(state.leader)
+            return ProducerTestSupport.value(of: lag, in: text) == 0
+                && ProducerTestSupport.value(of: isrSize, in: text) == 3
+                && ProducerTestSupport.value(of: "sluice_broker_under_replicated_partitions", in: text) == 0
+                && ProducerTestSupport.value(of: #"sluice_broker_isr_expands_total{topic="isr",partition="0"}"#, in: text) == 1
+        }, "caught up, in sync, counted")
         let verified = try cluster.cli(["cluster", "verify-replicas", "--topic", "isr"])
         #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
     }
