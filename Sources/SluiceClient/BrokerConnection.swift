@@ -31,7 +31,7 @@ public final class BrokerConnection: Sendable {
         let requestTimeoutAmount = TimeAmount(requestTimeout)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let frames = ByteToMessageHandler(FrameDecoder(maxFrameBytes: responseBytesMax))

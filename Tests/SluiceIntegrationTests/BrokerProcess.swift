@@ -29,10 +29,11 @@ final class BrokerProcess: @unchecked Sendable {
 
     /// Starts a broker on `dataDir` (new temp dir if nil) with extra `overrides`; waits until ready. The logs
     /// go to `<dataDir>/logs` through `logDirsKey` (`log.dirs`, or Kafka's older `log.dir`). `nativePort` 0
-    /// picks a free port; a restart test passes the port of the broker it replaces.
+    /// picks a free port; a restart test passes the port of the broker it replaces. A `launcher` (e.g. `setpriv`
+    /// and its flags) runs the binary through it.
     init(
         dataDir: String? = nil, overrides: [String] = [], logDirsKey: String = "log.dirs", nativePort: Int = 0,
-        environment extraEnvironment: [String: String] = [:]
+        environment extraEnvironment: [String: String] = [:], launcher: [String] = []
     ) throws {
         self.dataDir = dataDir ?? Self.makeTempDir()
         let configPath = self.dataDir + "/server.properties"
@@ -42,8 +43,9 @@ final class BrokerProcess: @unchecked Sendable {
         stderrPath = self.dataDir + "/sluiced-\(UUID().uuidString.prefix(8)).stderr"
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binDir + "/sluiced")
-        var arguments = ["--config", configPath,
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? (Self.binDir + "/sluiced"))
+        var arguments = launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [Self.binDir + "/sluiced"]
+        arguments += ["--config", configPath,
                          "--override", "\(logDirsKey)=\(self.dataDir)/logs",
                          "--override", "listeners=PLAINTEXT://127.0.0.1:\(nativePort)",
                          "--override", "http.listener=127.0.0.1:0"]

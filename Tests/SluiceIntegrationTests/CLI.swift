@@ -9,13 +9,17 @@ enum CLI {
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    /// Runs `sluice args…` with `stdin` piped in (from a file, so large inputs don't deadlock).
-    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(300)) throws -> Result {
+    /// Runs `sluice args…` with `stdin` piped in (from a file, so large inputs don't deadlock). A `launcher`
+    /// (e.g. `setpriv` and its flags) runs the binary through it.
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(300), launcher: [String] = []
+    ) throws -> Result {
         let scratch = BrokerProcess.makeTempDir("sluice-cli")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BrokerProcess.binDir + "/sluice")
-        process.arguments = arguments
+        let command = launcher + [BrokerProcess.binDir + "/sluice"] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let outPath = scratch + "/out", errPath = scratch + "/err", inPath = scratch + "/in"
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
