@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import SluiceObservability
 import SluiceProducer
+import Synchronization
 
 /// The producer gateway: Confluent REST Proxy v2's produce call, `POST /topics/{topic}`, on the daemon's HTTP
 /// listener, sending through the daemon's own `Producer` (accumulator, linger, acks, idempotence).
@@ -31,6 +32,9 @@ final class Gateway: Sendable {
     let metrics: GatewayMetrics
     let topics: GatewayTopicLookup
     let logger: Logger
+    /// Records of requests still waiting for their outcomes (the `STATUS=` line's gateway backlog): one atomic
+    /// add and subtract per request, not per record.
+    private let awaitingRecords = Atomic<Int>(0)
 
     init(
         requestBytesMax: Int, producer: BytesProducer, metrics: GatewayMetrics, topics: @escaping GatewayTopicLookup,
@@ -50,6 +54,9 @@ final class Gateway: Sendable {
             await self.respond(to: request, context: context)
         }
     }
+
+    /// Records handed to the producer whose requests have not been answered yet.
+    var backlogRecords: Int { awaitingRecords.load(ordering: .relaxed) }
 
     /// Drains and closes the producer (records still buffered are sent, up to `timeout`). Call on shutdown
     /// while the broker still serves the native listener, since that is where the producer sends.
@@ -152,6 +159,8 @@ final class Gateway: Sendable {
     /// append waits at most `max.block.ms`.
     private func send(_ records: [GatewayRecord], topic: String) async -> [GatewayDeliveries.Outcome] {
         let deliveries = GatewayDeliveries(count: records.count)
+        awaitingRecords.add(records.count, ordering: .relaxed)
+        defer { awaitingRecords.subtract(records.count, ordering: .relaxed) }
         let producerRecords = records.map { record in
             // Range-checked against the topic already.
             ProducerRecord<[UInt8], [UInt8]>(

@@ -136,7 +136,7 @@ public struct SluiceServer: Service {
                 return .stopped("the native listener")
             }
             tasks.addTask {
-                try await maintenance(handler.replicaManager, ioThreads: ioThreads)
+                try await maintenance(handler, gateway: gateway, ioThreads: ioThreads)
                 return .stopped("maintenance")
             }
             tasks.addTask {
@@ -544,8 +544,11 @@ public struct SluiceServer: Service {
 
     /// Retention checks every `log.retention.check.interval.ms`; flush-by-time checks every
     /// `log.flush.scheduler.interval.ms` when set (else every second); HW checkpoints on every tick. The disk
-    /// work runs on the `num.io.threads` pool.
-    private func maintenance(_ replicaManager: ReplicaManager, ioThreads: NIOThreadPool) async throws {
+    /// work runs on the `num.io.threads` pool. systemd's `STATUS=` line is refreshed every 5 s.
+    private func maintenance(
+        _ handler: BrokerRequestHandler, gateway: Gateway?, ioThreads: NIOThreadPool
+    ) async throws {
+        let replicaManager = handler.replicaManager
         let tickMs = config.maintenanceTickMs
         let retentionEvery = max(1, config.logRetentionCheckIntervalMs / tickMs)
         let statusEvery = max(1, 5000 / tickMs)
@@ -556,10 +559,22 @@ public struct SluiceServer: Service {
             let retention = tick % retentionEvery == 0
             try await ioThreads.runIfActive { replicaManager.runMaintenance(retention: retention) }
             if tick % statusEvery == 0 {
-                notifier.status("broker \(brokerId): leading \(replicaManager.leaderPartitionCount) partition(s), "
-                    + "following \(replicaManager.followerPartitionCount), metadata \(config.metadataStore)")
+                notifier.status(Self.statusLine(
+                    brokerId: brokerId, leading: replicaManager.leaderPartitionCount,
+                    following: replicaManager.followerPartitionCount,
+                    controller: handler.cache.image.controller?.brokerId == brokerId,
+                    gatewayBacklog: gateway?.backlogRecords))
             }
         }
+    }
+
+    /// What `systemctl status` shows of a running broker, e.g. `broker 1: leading 6 partition(s), following 12,
+    /// controller, gateway backlog 0 records`.
+    static func statusLine(brokerId: Int32, leading: Int, following: Int, controller: Bool, gatewayBacklog: Int?) -> String {
+        var line = "broker \(brokerId): leading \(leading) partition(s), following \(following), "
+        line += controller ? "controller" : "not controller"
+        if let gatewayBacklog { line += ", gateway backlog \(gatewayBacklog) records" }
+        return line
     }
 
     /// Pings systemd's watchdog at half its interval from an event loop that serves connections, so a
