@@ -27,10 +27,10 @@ public struct MetadataListener: Sendable {
 
     /// The start-up load: hosts every topic of the snapshot (running log recovery) and fills the cache.
     /// Throws when a log cannot be opened or a persisted topic configuration is invalid: the broker stops.
-    public func load() async throws {
+    public func load(opened: (TopicPartition) -> Void = { _ in }) async throws {
         let snapshot = try await store.snapshot()
         for topic in snapshot.topics.values.sorted(by: { $0.name < $1.name }) {
-            try replicaManager.host(topic: topic)
+            try replicaManager.host(topic: topic, opened: opened)
         }
         cache.replace(with: snapshot)
         publishClusterGauges()

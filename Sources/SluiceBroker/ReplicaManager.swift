@@ -107,10 +107,11 @@ public final class ReplicaManager: Sendable {
     }
 
     /// Opens (recovering as needed) the logs of `topic`'s partitions assigned to this broker, each in the
-    /// `log.dirs` entry that holds it, or (new) in the entry with the fewest partitions.
+    /// `log.dirs` entry that holds it, or (new) in the entry with the fewest partitions. `opened` is called after
+    /// each partition's log is open (start-up reports its progress to systemd with it).
     /// - Throws: ``PersistedTopicConfigError`` when the topic's persisted configuration is invalid (naming
     ///   ``topicConfigSource``, the topic and the key); a `StorageError` when a log cannot be opened.
-    public func host(topic: TopicState) throws {
+    public func host(topic: TopicState, opened: (TopicPartition) -> Void = { _ in }) throws {
         let topicConfig: TopicConfig
         do { topicConfig = try TopicConfig(topic.configs) } catch {
             throw PersistedTopicConfigError(topic: topic.name, source: topicConfigSource, problem: error.message)
@@ -127,6 +128,7 @@ public final class ReplicaManager: Sendable {
             try loadProducerState(hosted)
             hosted.maybeIncrementHighWatermark()
             partitions.withLock { $0[topicPartition] = hosted }
+            opened(topicPartition)
         }
         publishBrokerGauges()
         roleChangeSignal.signal()

@@ -349,7 +349,8 @@ public struct SluiceServer: Service {
             store: store, cache: cache, replicaManager: replicaManager, controllerMetrics: controllerMetrics,
             logger: logger)
         try await ioThreads.runIfActive { StartupFault.hangIfAsked(at: .logRecovery) }
-        try await listener.load()
+        var progress = StartupProgress(notifier: notifier)
+        try await listener.load(opened: { _ in progress.partitionOpened() })
         let handler = BrokerRequestHandler(
             replicaManager: replicaManager, store: store, cache: cache, controller: controller,
             defaults: .init(

@@ -38,6 +38,15 @@ public struct SystemdNotifier: Sendable {
         notify(Self.message(["STATUS=" + Self.singleLine(status)]))
     }
 
+    /// Sends `EXTEND_TIMEOUT_USEC=<timeout>`: start-up is still making progress (a long log recovery), so
+    /// systemd waits up to `timeout` from now for the next message instead of failing at `TimeoutStartSec=`.
+    /// Send it at each step of real progress, never from a timer: a start-up that hangs stops extending.
+    @discardableResult
+    public func extendTimeout(by timeout: Duration) -> Bool {
+        let microseconds = timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000
+        return notify(Self.message(["EXTEND_TIMEOUT_USEC=\(max(1, microseconds))"]))
+    }
+
     /// Sends `STOPPING=1`: shutdown has begun (leadership moves, logs flush).
     @discardableResult
     public func stopping() -> Bool {
