@@ -129,6 +129,10 @@ struct ClusterTests {
                 && ProducerTestSupport.value(of: "sluice_broker_under_replicated_partitions", in: text) == 0
                 && ProducerTestSupport.value(of: #"sluice_broker_isr_expands_total{topic="isr",partition="0"}"#, in: text) == 1
         }, "caught up, in sync, counted")
+        // Its lease ran out while it was paused: it registers again (verify-replicas reads registered brokers).
+        #expect(try ProducerTestSupport.eventually(timeout: .seconds(20)) {
+            try cluster.cli(["cluster", "describe"]).stdoutText.contains("Brokers: 3")
+        }, "the resumed follower is registered again")
         let verified = try cluster.cli(["cluster", "verify-replicas", "--topic", "isr"])
         #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
     }
