@@ -24,6 +24,7 @@ public enum ObservabilityReference {
             """
         text += section("Broker and process (`BrokerMetrics`)", BrokerMetrics.definitions)
         text += section("Controller and cluster (`ControllerMetrics`)", ControllerMetrics.definitions)
+        text += section("Metadata store (`MetadataStoreMetrics`)", MetadataStoreMetrics.definitions)
         text += section("Producer (`ProducerMetrics`: the gateway's producer in `sluiced`, any library embedding)",
             ProducerMetrics.definitions)
         text += section("Gateway (`GatewayMetrics`)", GatewayMetrics.definitions)
