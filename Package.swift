@@ -60,6 +60,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Kafka's wire protocol: request headers, message codecs and the version table; no broker logic.
+        .target(
+            name: "SluiceKafka",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SluiceStorage",
             dependencies: [
@@ -115,7 +121,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceBroker", "SluiceCluster", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceConfig",
-                "SluiceProducer", "SluiceSystemd", "SluiceClient",
+                "SluiceProducer", "SluiceSystemd", "SluiceClient", "SluiceKafka",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -153,6 +159,9 @@ let package = Package(
             ]),
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
+        .testTarget(
+            name: "SluiceKafkaTests",
+            dependencies: ["SluiceKafka", .product(name: "NIOCore", package: "swift-nio")]),
         // Running real tools (promtool, journalctl) from tests: shared by the test targets that do, never by
         // a product.
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),

@@ -2,9 +2,11 @@ import Logging
 import NIOCore
 import NIOPosix
 import SluiceBroker
+import SluiceKafka
 import SluiceWire
 
-/// The native-protocol listener: accepts connections and serves each one's frames in order.
+/// The listener of `listeners`: accepts connections and serves each one's frames in order, native frames through
+/// the broker's handler and Kafka requests (told apart by their first byte) through `KafkaRequestHandler`.
 ///
 /// Requests on one connection are handled one after another and answered in order (clients pipeline
 /// by sending several before reading); connections run concurrently in a discarding task group.
@@ -79,6 +81,11 @@ struct NativeListener: Sendable {
 
     /// What to send back for one frame: bytes (nil for acks=0 produce) and whether to close afterwards.
     private func respond(to frame: ByteBuffer, peer: String) async -> (bytes: [FramePart]?, close: Bool)? {
+        if KafkaRequest.isKafka(frame: frame) {
+            let kafka = KafkaRequestHandler(cache: handler.cache, logger: logger)
+            guard let response = kafka.respond(to: frame, peer: peer) else { return nil }
+            return ([.bytes(response)], false)
+        }
         let request: Request
         do { request = try WireCodec.decodeRequest(frame) } catch {
             guard let correlationId = error.correlationId else {

@@ -205,6 +205,20 @@ import Testing
         }
     }
 
+    /// The listener tells Kafka requests (an API key's high byte is 0x00) from native frames by their first byte:
+    /// a native request starts with a protobuf field tag, never 0x00, whatever its fields hold.
+    @Test func noNativeRequestStartsWithAZeroByte() {
+        for (name, body) in Self.requests {
+            for request in [
+                Request(correlationId: 0, clientId: "", body: body), Request(correlationId: -7, clientId: "cli", body: body),
+            ] {
+                let encoded = WireCodec.encode(request)
+                #expect(encoded.readableBytes > 0, "\(name)")
+                #expect(encoded.getInteger(at: encoded.readerIndex, as: UInt8.self) != 0, "\(name)")
+            }
+        }
+    }
+
     @Test func everyResponseEncodesToTheRecordedBytes() {
         #expect(Self.responses.count == Self.expectedResponses.count)
         for (name, body) in Self.responses {

@@ -1,0 +1,34 @@
+import NIOCore
+
+/// ApiVersions (key 18), v0–v3: the versions of every API Sluice serves. An unsupported version gets the v0
+/// layout with UNSUPPORTED_VERSION and the list, so a client can retry with one that is (KIP-511).
+public enum KafkaApiVersions {
+    /// The response body for a request at `version`.
+    public static func responseBody(version: Int16) -> ByteBuffer {
+        var writer = KafkaWriter()
+        let apis = KafkaApiKey.allCases.sorted { $0.rawValue < $1.rawValue }
+        guard KafkaApiKey.apiVersions.supportedVersions.contains(version) else {
+            writer.int16(KafkaErrorCode.unsupportedVersion.rawValue)
+            writer.array(apis) { writeRange(&$0, $1) }
+            return writer.buffer
+        }
+        writer.int16(KafkaErrorCode.none.rawValue)
+        if version >= 3 {
+            writer.compactArray(apis) {
+                writeRange(&$0, $1)
+                $0.noTaggedFields()
+            }
+        } else {
+            writer.array(apis) { writeRange(&$0, $1) }
+        }
+        if version >= 1 { writer.int32(0) }  // throttle_time_ms
+        if version >= 3 { writer.noTaggedFields() }
+        return writer.buffer
+    }
+
+    private static func writeRange(_ writer: inout KafkaWriter, _ api: KafkaApiKey) {
+        writer.int16(api.rawValue)
+        writer.int16(api.supportedVersions.lowerBound)
+        writer.int16(api.supportedVersions.upperBound)
+    }
+}
