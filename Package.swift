@@ -60,10 +60,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Kafka's wire protocol: request headers, message codecs and the version table; no broker logic.
+        // Kafka's wire protocol: request headers, message codecs and the version table; no broker logic. Error codes
+        // are SluiceWire's ErrorCode, which has Kafka's numbers.
         .target(
             name: "SluiceKafka",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SluiceWire", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -161,7 +162,7 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(
             name: "SluiceKafkaTests",
-            dependencies: ["SluiceKafka", .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: ["SluiceKafka", "SluiceWire", .product(name: "NIOCore", package: "swift-nio")]),
         // Running real tools (promtool, journalctl) from tests: shared by the test targets that do, never by
         // a product.
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),

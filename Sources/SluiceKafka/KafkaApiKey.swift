@@ -28,11 +28,3 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         }
     }
 }
-
-/// Kafka's error codes this module answers with (`Errors.java`); Sluice's `ErrorCode` shares the numbers.
-public enum KafkaErrorCode: Int16, Sendable {
-    case none = 0
-    case unknownTopicOrPartition = 3
-    case leaderNotAvailable = 5
-    case unsupportedVersion = 35
-}

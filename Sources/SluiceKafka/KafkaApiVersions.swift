@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceWire
 
 /// ApiVersions (key 18), v0–v3: the versions of every API Sluice serves. An unsupported version gets the v0
 /// layout with UNSUPPORTED_VERSION and the list, so a client can retry with one that is (KIP-511).
@@ -8,11 +9,11 @@ public enum KafkaApiVersions {
         var writer = KafkaWriter()
         let apis = KafkaApiKey.allCases.sorted { $0.rawValue < $1.rawValue }
         guard KafkaApiKey.apiVersions.supportedVersions.contains(version) else {
-            writer.int16(KafkaErrorCode.unsupportedVersion.rawValue)
+            writer.int16(ErrorCode.unsupportedVersion.rawValue)
             writer.array(apis) { writeRange(&$0, $1) }
             return writer.buffer
         }
-        writer.int16(KafkaErrorCode.none.rawValue)
+        writer.int16(ErrorCode.none.rawValue)
         if version >= 3 {
             writer.compactArray(apis) {
                 writeRange(&$0, $1)

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceWire
 
 /// Metadata (key 3), v0–v8, non-flexible: the request's topics and the response's brokers, controller and
 /// partitions with leaders, leader epochs, replicas and ISR.
@@ -16,20 +17,8 @@ public enum KafkaMetadata {
         }
     }
 
-    public struct Broker: Sendable {
-        public var nodeId: Int32
-        public var host: String
-        public var port: Int32
-
-        public init(nodeId: Int32, host: String, port: Int32) {
-            self.nodeId = nodeId
-            self.host = host
-            self.port = port
-        }
-    }
-
     public struct Partition: Sendable {
-        public var errorCode: KafkaErrorCode
+        public var errorCode: ErrorCode
         public var index: Int32
         public var leader: Int32
         public var leaderEpoch: Int32
@@ -39,7 +28,7 @@ public enum KafkaMetadata {
         public var offlineReplicas: [Int32]
 
         public init(
-            errorCode: KafkaErrorCode, index: Int32, leader: Int32, leaderEpoch: Int32, replicas: [Int32], isr: [Int32],
+            errorCode: ErrorCode, index: Int32, leader: Int32, leaderEpoch: Int32, replicas: [Int32], isr: [Int32],
             offlineReplicas: [Int32]
         ) {
             self.errorCode = errorCode
@@ -53,12 +42,12 @@ public enum KafkaMetadata {
     }
 
     public struct Topic: Sendable {
-        public var errorCode: KafkaErrorCode
+        public var errorCode: ErrorCode
         public var name: String
         public var isInternal: Bool
         public var partitions: [Partition]
 
-        public init(errorCode: KafkaErrorCode, name: String, isInternal: Bool = false, partitions: [Partition]) {
+        public init(errorCode: ErrorCode, name: String, isInternal: Bool = false, partitions: [Partition]) {
             self.errorCode = errorCode
             self.name = name
             self.isInternal = isInternal
@@ -67,12 +56,13 @@ public enum KafkaMetadata {
     }
 
     public struct Response: Sendable {
-        public var brokers: [Broker]
+        /// Every registered broker (Sluice's `BrokerInfo`: node id, advertised host and port).
+        public var brokers: [BrokerInfo]
         public var clusterId: String?
         public var controllerId: Int32
         public var topics: [Topic]
 
-        public init(brokers: [Broker], clusterId: String?, controllerId: Int32, topics: [Topic]) {
+        public init(brokers: [BrokerInfo], clusterId: String?, controllerId: Int32, topics: [Topic]) {
             self.brokers = brokers
             self.clusterId = clusterId
             self.controllerId = controllerId

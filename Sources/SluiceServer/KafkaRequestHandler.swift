@@ -65,7 +65,7 @@ struct KafkaRequestHandler: Sendable {
             return KafkaMetadata.Topic(errorCode: .none, name: name, partitions: partitions)
         }
         return KafkaMetadata.Response(
-            brokers: image.sortedBrokers.map { KafkaMetadata.Broker(nodeId: $0.nodeId, host: $0.host, port: $0.port) },
+            brokers: image.sortedBrokers,
             clusterId: image.clusterId, controllerId: image.controller?.brokerId ?? -1, topics: topics)
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import SluiceKafka
+import SluiceWire
 import Testing
 
 /// Kafka's byte layouts as the protocol guide and the message JSON define them, and bad input.
@@ -86,7 +87,7 @@ import Testing
 
     @Test func metadataV8ResponseLayout() throws {
         let response = KafkaMetadata.Response(
-            brokers: [.init(nodeId: 1, host: "127.0.0.1", port: 9092)], clusterId: "c1", controllerId: 1,
+            brokers: [BrokerInfo(nodeId: 1, host: "127.0.0.1", port: 9092)], clusterId: "c1", controllerId: 1,
             topics: [
                 .init(errorCode: .none, name: "orders", partitions: [
                     .init(errorCode: .none, index: 0, leader: 1, leaderEpoch: 4, replicas: [1, 2], isr: [1],
@@ -124,7 +125,7 @@ import Testing
 
     @Test func metadataV0HasNoRackControllerOrEpochs() throws {
         let response = KafkaMetadata.Response(
-            brokers: [.init(nodeId: 1, host: "h", port: 1)], clusterId: "c", controllerId: 1,
+            brokers: [BrokerInfo(nodeId: 1, host: "h", port: 1)], clusterId: "c", controllerId: 1,
             topics: [.init(errorCode: .unknownTopicOrPartition, name: "gone", partitions: [])])
         let body = KafkaMetadata.responseBody(response, version: 0)
         // brokers: count 4 + (4 + 2+1 + 4); topics: count 4 + (2 + 2+4 + 4 partitions count)
