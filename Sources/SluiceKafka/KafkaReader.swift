@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceWire
 
 /// Reads Kafka's primitive types from a request body, bounds-checked: every length is checked against the bytes
 /// that remain before anything is allocated, so a malformed or hostile request is an error, never a crash or a
@@ -70,15 +71,16 @@ public struct KafkaReader {
         }
     }
 
-    /// UNSIGNED_VARINT, at most 5 bytes (a 32-bit value).
+    /// UNSIGNED_VARINT: protobuf's varint (SluiceWire's `Varint`), at most 5 bytes and a 32-bit value here.
     public mutating func unsignedVarint() throws(KafkaProtocolError) -> UInt32 {
-        var value: UInt32 = 0
-        for shift in stride(from: 0, to: 35, by: 7) {
-            guard let byte = buffer.readInteger(as: UInt8.self) else { throw KafkaProtocolError("a varint cut short") }
-            value |= UInt32(byte & 0x7f) << UInt32(shift)
-            if byte & 0x80 == 0 { return value }
+        guard let (value, length) = buffer.withUnsafeReadableBytes({ Varint.read($0, at: 0) }) else {
+            throw KafkaProtocolError("a varint cut short or longer than 10 bytes")
         }
-        throw KafkaProtocolError("a varint longer than 5 bytes")
+        guard length <= 5, value <= UInt64(UInt32.max) else {
+            throw KafkaProtocolError("a varint of \(length) bytes, longer than an UNSIGNED_VARINT's 5")
+        }
+        buffer.moveReaderIndex(forwardBy: length)
+        return UInt32(value)
     }
 
     private mutating func integer<T: FixedWidthInteger>(_ name: String) throws(KafkaProtocolError) -> T {

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceWire
 
 /// Writes Kafka's primitive types into a response body.
 public struct KafkaWriter {
@@ -48,12 +49,8 @@ public struct KafkaWriter {
     /// An empty TAGGED_FIELDS section.
     public mutating func noTaggedFields() { unsignedVarint(0) }
 
+    /// UNSIGNED_VARINT: protobuf's varint (SluiceWire's `Varint`).
     public mutating func unsignedVarint(_ value: UInt32) {
-        var rest = value
-        while rest >= 0x80 {
-            buffer.writeInteger(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        buffer.writeInteger(UInt8(rest))
+        Varint.write(UInt64(value), to: &buffer)
     }
 }
