@@ -33,7 +33,11 @@ enum CLI {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            throw BrokerProcessError("sluice \(arguments.joined(separator: " ")) timed out")
+            // What it printed before it was killed: the only clue to where it hung.
+            let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            throw BrokerProcessError(
+                "sluice \(arguments.joined(separator: " ")) timed out after \(timeout); its stderr:\n"
+                    + String(stderr.suffix(4_000)))
         }
         return Result(
             status: process.terminationStatus,

@@ -215,12 +215,15 @@ struct CLIProducerTests {
         }
         // Bounded: 20 s of polls, 100 ms apart, until records are in the log.
         let deadline = ContinuousClock.now.advanced(by: .seconds(20))
-        while ContinuousClock.now < deadline {
+        var appended = false
+        while !appended, ContinuousClock.now < deadline {
             let describe = try CLI.run(["topics", "describe", "away", "--bootstrap-server", bootstrap])
-            if describe.stdoutText.contains("LogEndOffset: "), !describe.stdoutText.contains("LogEndOffset: 0") { break }
-            try await Task.sleep(for: .milliseconds(100))
+            appended =
+                describe.stdoutText.contains("LogEndOffset: ") && !describe.stdoutText.contains("LogEndOffset: 0")
+            if !appended { try await Task.sleep(for: .milliseconds(100)) }
         }
         broker.kill9()
+        #expect(appended, "perf produce appended nothing in 20 s, so the broker went away before it produced")
         let result = try await run.value
         #expect(result.status == 1, "the records fail after delivery.timeout.ms: \(result.stderr)")
         let warnings = result.stderr.components(separatedBy: "cannot connect to broker").count - 1
