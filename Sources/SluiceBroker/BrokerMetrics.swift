@@ -21,7 +21,7 @@ public final class BrokerMetrics: Sendable {
         .brokerLeaderPartitions, .brokerUnderReplicatedPartitions, .brokerUnderMinISRPartitions,
         .brokerProducePurgatorySize, .brokerProduceRequests, .brokerProduceLatency,
         .brokerFetchRequests, .brokerFetchLatency,
-        .brokerRecordsIn, .brokerBytesIn, .brokerBytesOut, .brokerNotEnoughReplicas,
+        .brokerRecordsIn, .brokerBytesIn, .brokerBytesOut, .brokerNotEnoughReplicas, .brokerFetchConversions,
         .brokerDuplicateBatches, .brokerOutOfOrderSequence,
         .logFlush, .logSegmentsDeleted, .logSegmentsDeletedBytes,
         .buildInfo, .processCPUSeconds, .processResidentMemory, .processOpenFDs, .processStartTime,

@@ -56,6 +56,12 @@ extension BrokerRequestHandler {
     /// produce path pays one partition lookup per topic only then. A name that cannot be created (illegal, a
     /// replication factor above the brokers alive) is logged and left unknown: the request answers
     /// UNKNOWN_TOPIC_OR_PARTITION for it as without the key.
+    /// `autoCreate(_:)` when auto.create.topics.enable is true, else nothing: the Kafka listener's Metadata.
+    public func autoCreateIfEnabled(_ names: [String]) async {
+        guard defaults.autoCreateTopics else { return }
+        await autoCreate(names)
+    }
+
     func autoCreate(_ names: [String]) async {
         for name in names where replicaManager.partition(TopicPartition(topic: name, partition: 0)) == nil {
             do {

@@ -105,6 +105,11 @@ extension MetricDefinition {
     /// `sluice_broker_bytes_out_total{topic}`: bytes served by fetch.
     public static let brokerBytesOut = topicCounter(
         "sluice_broker_bytes_out_total", "Record batch bytes served to fetch requests.")
+    /// `sluice_broker_fetch_conversions_total{topic}`: native batches converted to magic 2 for a Kafka fetch.
+    public static let brokerFetchConversions = topicCounter(
+        "sluice_broker_fetch_conversions_total",
+        "Native record batches (magic 1) converted to Kafka's magic 2 for a Kafka client's fetch, as Kafka counts "
+            + "its down-conversions.")
     /// `sluice_broker_not_enough_replicas_total{topic}`: acks=all refused or failed for ISR < min.
     public static let brokerNotEnoughReplicas = topicCounter(
         "sluice_broker_not_enough_replicas_total",

@@ -11,6 +11,7 @@ public final class TopicCounters: Sendable {
     let bytesIn: Prometheus.Counter
     let bytesOut: Prometheus.Counter
     let notEnoughReplicas: Prometheus.Counter
+    let fetchConversions: Prometheus.Counter
 
     init(registry: PrometheusCollectorRegistry, topic: String) {
         let labels = MetricLabels.topic(topic)
@@ -19,11 +20,12 @@ public final class TopicCounters: Sendable {
         self.bytesIn = registry.makeCounter(.brokerBytesIn, labelValues: labels)
         self.bytesOut = registry.makeCounter(.brokerBytesOut, labelValues: labels)
         self.notEnoughReplicas = registry.makeCounter(.brokerNotEnoughReplicas, labelValues: labels)
+        self.fetchConversions = registry.makeCounter(.brokerFetchConversions, labelValues: labels)
     }
 
     /// Every counter of this topic, for unregistering.
     var all: [Prometheus.Counter] {
-        [recordsIn, bytesIn, bytesOut, notEnoughReplicas]
+        [recordsIn, bytesIn, bytesOut, notEnoughReplicas, fetchConversions]
     }
 
     /// A leader appended `records` records in `bytes` batch bytes (`sluice_broker_records_in_total`,
@@ -45,5 +47,11 @@ public final class TopicCounters: Sendable {
     /// (`sluice_broker_not_enough_replicas_total`).
     public func recordNotEnoughReplicas() {
         notEnoughReplicas.increment(by: Int64(1))
+    }
+
+    /// A Kafka fetch converted `batches` native batches to magic 2 (`sluice_broker_fetch_conversions_total`).
+    public func recordFetchConversions(batches: Int) {
+        precondition(batches >= 0, "negative batch count \(batches)")
+        fetchConversions.increment(by: Int64(batches))
     }
 }

@@ -1,30 +1,60 @@
 /// Kafka's API keys (`clients/src/main/resources/common/message/*Request.json`, `apiKey`), those Sluice serves.
 public enum KafkaApiKey: Int16, Sendable, CaseIterable {
+    case produce = 0
+    case fetch = 1
+    case listOffsets = 2
     case metadata = 3
     case apiVersions = 18
+    case initProducerId = 22
+    case offsetForLeaderEpoch = 23
 
-    /// The versions served, advertised by ApiVersions: never one that is not fully honoured.
-    public var supportedVersions: ClosedRange<Int16> {
+    /// The versions advertised by ApiVersions: never one that is not fully honoured. Produce is advertised from
+    /// v0 although only v3 and later are served (`servedVersions`): librdkafka before 2.11.1 turns compression off
+    /// when Produce's minimum is above 0; v0–v2 requests are answered UNSUPPORTED_VERSION per partition.
+    public var advertisedVersions: ClosedRange<Int16> {
         switch self {
+        case .produce: return 0...8
+        case .fetch: return 4...11
+        case .listOffsets: return 1...5
         case .metadata: return 0...8
         case .apiVersions: return 0...3
+        case .initProducerId: return 0...1
+        case .offsetForLeaderEpoch: return 2...3
+        }
+    }
+
+    /// The versions whose requests are decoded and served; within `advertisedVersions`.
+    public var servedVersions: ClosedRange<Int16> {
+        switch self {
+        case .produce: return 3...8
+        default: return advertisedVersions
         }
     }
 
     /// Whether `version` of this API uses the flexible encoding (KIP-482): request header v2, compact types,
-    /// tagged fields. ApiVersions is flexible from v3, Metadata from v9 (not served).
+    /// tagged fields. Of the versions served only ApiVersions v3 is.
     public func isFlexible(_ version: Int16) -> Bool {
         switch self {
+        case .produce: return version >= 9
+        case .fetch: return version >= 12
+        case .listOffsets: return version >= 6
         case .metadata: return version >= 9
         case .apiVersions: return version >= 3
+        case .initProducerId: return version >= 2
+        case .offsetForLeaderEpoch: return version >= 4
         }
     }
 
     /// The name in `sluice_broker_requests_total{api}` and in logs: Kafka's message name.
     public var name: String {
         switch self {
+        case .produce: return "Produce"
+        case .fetch: return "Fetch"
+        case .listOffsets: return "ListOffsets"
         case .metadata: return "Metadata"
         case .apiVersions: return "ApiVersions"
+        case .initProducerId: return "InitProducerId"
+        case .offsetForLeaderEpoch: return "OffsetForLeaderEpoch"
         }
     }
 }

@@ -8,7 +8,7 @@ public enum KafkaApiVersions {
     public static func responseBody(version: Int16) -> ByteBuffer {
         var writer = KafkaWriter()
         let apis = KafkaApiKey.allCases.sorted { $0.rawValue < $1.rawValue }
-        guard KafkaApiKey.apiVersions.supportedVersions.contains(version) else {
+        guard KafkaApiKey.apiVersions.servedVersions.contains(version) else {
             writer.int16(ErrorCode.unsupportedVersion.rawValue)
             writer.array(apis) { writeRange(&$0, $1) }
             return writer.buffer
@@ -29,7 +29,7 @@ public enum KafkaApiVersions {
 
     private static func writeRange(_ writer: inout KafkaWriter, _ api: KafkaApiKey) {
         writer.int16(api.rawValue)
-        writer.int16(api.supportedVersions.lowerBound)
-        writer.int16(api.supportedVersions.upperBound)
+        writer.int16(api.advertisedVersions.lowerBound)
+        writer.int16(api.advertisedVersions.upperBound)
     }
 }

@@ -72,7 +72,7 @@ public enum KafkaMetadata {
 
     /// Reads a request body of `version` (0–8).
     public static func decodeRequest(_ reader: inout KafkaReader, version: Int16) throws(KafkaProtocolError) -> Request {
-        precondition(KafkaApiKey.metadata.supportedVersions.contains(version), "Metadata v\(version) is not served")
+        precondition(KafkaApiKey.metadata.servedVersions.contains(version), "Metadata v\(version) is not served")
         var topics: [String]?
         if let count = try reader.arrayLength(minimumElementBytes: 2) {
             var names: [String] = []
@@ -93,7 +93,7 @@ public enum KafkaMetadata {
 
     /// The response body at `version` (0–8).
     public static func responseBody(_ response: Response, version: Int16) -> ByteBuffer {
-        precondition(KafkaApiKey.metadata.supportedVersions.contains(version), "Metadata v\(version) is not served")
+        precondition(KafkaApiKey.metadata.servedVersions.contains(version), "Metadata v\(version) is not served")
         var writer = KafkaWriter(capacity: 128 + 64 * response.topics.count)
         if version >= 3 { writer.int32(0) }  // throttle_time_ms
         writer.array(response.brokers) { writer, broker in

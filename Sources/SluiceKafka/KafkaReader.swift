@@ -40,6 +40,16 @@ public struct KafkaReader {
         return try utf8(Int(lengthPlusOne - 1))
     }
 
+    /// NULLABLE_BYTES (int32 length, -1 is null) as a slice of the request's buffer: no copy.
+    public mutating func nullableBytes() throws(KafkaProtocolError) -> ByteBuffer? {
+        let length = Int(try int32())
+        if length < 0 { return nil }
+        guard length <= buffer.readableBytes, let bytes = buffer.readSlice(length: length) else {
+            throw KafkaProtocolError("bytes of length \(length) with \(buffer.readableBytes) left")
+        }
+        return bytes
+    }
+
     /// ARRAY length (int32, -1 is null), checked against the bytes left at `minimumElementBytes` each.
     public mutating func arrayLength(minimumElementBytes: Int = 1) throws(KafkaProtocolError) -> Int? {
         let count = Int(try int32())

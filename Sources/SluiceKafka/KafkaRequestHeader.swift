@@ -21,7 +21,7 @@ public struct KafkaRequest {
         apiVersion = try reader.int16()
         correlationId = try reader.int32()
         clientId = try reader.nullableString()
-        if let key = KafkaApiKey(rawValue: apiKeyValue), key.supportedVersions.contains(apiVersion),
+        if let key = KafkaApiKey(rawValue: apiKeyValue), key.advertisedVersions.contains(apiVersion),
             key.isFlexible(apiVersion)
         {
             try reader.skipTaggedFields()

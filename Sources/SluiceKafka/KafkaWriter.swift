@@ -29,6 +29,13 @@ public struct KafkaWriter {
         buffer.writeString(value)
     }
 
+    /// NULLABLE_BYTES: int32 length (-1 for nil), then the bytes.
+    public mutating func nullableBytes(_ value: ByteBuffer?) {
+        guard var value else { return int32(-1) }
+        int32(Int32(value.readableBytes))
+        buffer.writeBuffer(&value)
+    }
+
     /// ARRAY of `elements`, each written by `write`.
     public mutating func array<Element>(_ elements: [Element], _ write: (inout KafkaWriter, Element) -> Void) {
         int32(Int32(elements.count))

@@ -19,6 +19,17 @@ struct NativeListener: Sendable {
     let handler: BrokerRequestHandler
     let maxFrameBytes: Int
     let logger: Logger
+    /// Kafka requests on this port: decoded into the native requests they mean, answered through `handler`.
+    let kafka: KafkaRequestHandler
+
+    init(handler: BrokerRequestHandler, metrics: BrokerMetrics, maxFrameBytes: Int, logger: Logger) {
+        self.handler = handler
+        self.maxFrameBytes = maxFrameBytes
+        self.logger = logger
+        self.kafka = KafkaRequestHandler(broker: handler, logger: logger) { topic, batches in
+            metrics.topic(topic).recordFetchConversions(batches: batches)
+        }
+    }
 
     /// Binds `host:port` (port 0 picks a free one); the returned channel's local address has the real port.
     static func bind(host: String, port: Int, maxFrameBytes: Int, group: any EventLoopGroup) async throws -> ServerChannel {
@@ -82,9 +93,7 @@ struct NativeListener: Sendable {
     /// What to send back for one frame: bytes (nil for acks=0 produce) and whether to close afterwards.
     private func respond(to frame: ByteBuffer, peer: String) async -> (bytes: [FramePart]?, close: Bool)? {
         if KafkaRequest.isKafka(frame: frame) {
-            let kafka = KafkaRequestHandler(cache: handler.cache, logger: logger)
-            guard let response = kafka.respond(to: frame, peer: peer) else { return nil }
-            return ([.bytes(response)], false)
+            return await kafka.respond(to: frame, peer: peer)
         }
         let request: Request
         do { request = try WireCodec.decodeRequest(frame) } catch {

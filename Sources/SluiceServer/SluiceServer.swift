@@ -132,7 +132,9 @@ public struct SluiceServer: Service {
                 return .stopped("replication")
             }
             tasks.addTask {
-                await NativeListener(handler: handler, maxFrameBytes: config.socketRequestMaxBytes, logger: logger).serve(native)
+                await NativeListener(
+                    handler: handler, metrics: metrics, maxFrameBytes: config.socketRequestMaxBytes, logger: logger
+                ).serve(native)
                 return .stopped("the native listener")
             }
             tasks.addTask {

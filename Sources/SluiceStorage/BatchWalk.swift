@@ -59,7 +59,7 @@ enum BatchWalk {
             }
             return RecordBatchHeader.validate(batch)
         }
-        guard header.magic == RecordBatchHeader.magicValue else { return .failure(.badMagic(header.magic)) }
+        guard RecordBatchHeader.isStoredMagic(header.magic) else { return .failure(.badMagic(header.magic)) }
         guard header.recordCount >= 1, Int64(header.recordCount) == Int64(header.lastOffsetDelta) + 1 else {
             return .failure(.badRecordCount(count: header.recordCount, lastOffsetDelta: header.lastOffsetDelta))
         }

@@ -19,6 +19,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case notEnoughReplicas = 19
     case notEnoughReplicasAfterAppend = 20
     case invalidRequiredAcks = 21
+    case invalidTimestamp = 32
     case unsupportedVersion = 35
     case topicAlreadyExists = 36
     case invalidPartitions = 37
@@ -31,12 +32,15 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case duplicateSequenceNumber = 46
     case invalidProducerEpoch = 47
     case kafkaStorageError = 56
+    case fetchSessionIdNotFound = 70
     case topicDeletionDisabled = 73
     case fencedLeaderEpoch = 74
     case unknownLeaderEpoch = 75
+    case unsupportedCompressionType = 76
     case preferredLeaderNotAvailable = 80
     case eligibleLeadersNotAvailable = 83
     case electionNotNeeded = 84
+    case invalidRecord = 87
 
     /// Decodes a wire value; codes this build does not know become `.unknownServerError`.
     public init(wire value: Int32) {
@@ -62,6 +66,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .notEnoughReplicas: "NOT_ENOUGH_REPLICAS"
         case .notEnoughReplicasAfterAppend: "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
         case .invalidRequiredAcks: "INVALID_REQUIRED_ACKS"
+        case .invalidTimestamp: "INVALID_TIMESTAMP"
         case .unsupportedVersion: "UNSUPPORTED_VERSION"
         case .topicAlreadyExists: "TOPIC_ALREADY_EXISTS"
         case .invalidPartitions: "INVALID_PARTITIONS"
@@ -74,12 +79,15 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .duplicateSequenceNumber: "DUPLICATE_SEQUENCE_NUMBER"
         case .invalidProducerEpoch: "INVALID_PRODUCER_EPOCH"
         case .kafkaStorageError: "KAFKA_STORAGE_ERROR"
+        case .fetchSessionIdNotFound: "FETCH_SESSION_ID_NOT_FOUND"
         case .topicDeletionDisabled: "TOPIC_DELETION_DISABLED"
         case .fencedLeaderEpoch: "FENCED_LEADER_EPOCH"
         case .unknownLeaderEpoch: "UNKNOWN_LEADER_EPOCH"
+        case .unsupportedCompressionType: "UNSUPPORTED_COMPRESSION_TYPE"
         case .preferredLeaderNotAvailable: "PREFERRED_LEADER_NOT_AVAILABLE"
         case .eligibleLeadersNotAvailable: "ELIGIBLE_LEADERS_NOT_AVAILABLE"
         case .electionNotNeeded: "ELECTION_NOT_NEEDED"
+        case .invalidRecord: "INVALID_RECORD"
         }
     }
 
@@ -88,7 +96,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         switch self {
         case .corruptMessage, .unknownTopicOrPartition, .leaderNotAvailable, .notLeaderOrFollower, .requestTimedOut,
             .networkException, .notEnoughReplicas, .notEnoughReplicasAfterAppend, .kafkaStorageError,
-            .fencedLeaderEpoch, .unknownLeaderEpoch, .notController:
+            .fencedLeaderEpoch, .unknownLeaderEpoch, .notController, .fetchSessionIdNotFound:
             true
         default:
             false

@@ -21,8 +21,11 @@
 /// without recomputing it; the broker only verifies the CRC.
 public struct RecordBatchHeader: Sendable, Hashable {
     public static let size = 61
-    /// The magic byte of Sluice's batch format, version 1.
+    /// The magic byte of Sluice's batch format, version 1: Kafka's header, records encoded as `sluice.Record`.
     public static let magicValue: UInt8 = 1
+    /// The magic byte of Kafka's record batch v2, as Kafka clients write it: the same header, Kafka's own record
+    /// encoding, possibly compressed. Stored as received next to native batches.
+    public static let kafkaMagicValue: UInt8 = 2
     /// Bytes from the start of a batch to the start of the CRC's range.
     public static let crcRangeStart = 21
     /// End of the `batchLength` field; a batch's total size is `lengthFieldEnd + batchLength`.
@@ -62,6 +65,19 @@ public struct RecordBatchHeader: Sendable, Hashable {
         self.baseSequence = baseSequence
         self.recordCount = recordCount
     }
+
+    /// Whether `magic` is a batch format a partition stores: Sluice's (1) or Kafka's v2 (2).
+    @inlinable public static func isStoredMagic(_ magic: UInt8) -> Bool { magic == magicValue || magic == kafkaMagicValue }
+
+    /// The compression codec of attributes bits 0–2 (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd); native batches
+    /// are never compressed.
+    @inlinable public var compressionCodec: Int { Int(attributes & 0x07) }
+    /// Attributes bit 3: LogAppendTime (true) or CreateTime (false).
+    @inlinable public var isLogAppendTime: Bool { attributes & 0x08 != 0 }
+    /// Attributes bit 4: part of a transaction.
+    @inlinable public var isTransactional: Bool { attributes & 0x10 != 0 }
+    /// Attributes bit 5: a control batch (transaction markers), which only a broker writes.
+    @inlinable public var isControl: Bool { attributes & 0x20 != 0 }
 
     /// Total bytes of the batch, header included.
     @inlinable public var totalSize: Int { RecordBatchHeader.lengthFieldEnd + Int(batchLength) }

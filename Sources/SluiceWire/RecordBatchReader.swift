@@ -53,10 +53,34 @@ public enum RecordBatchReader {
         }
     }
 
-    /// Decodes the records of one batch whose header is `header`.
+    /// A magic-2 batch's records, or a clear error for a compressed one (the codecs are not linked yet).
+    static func withKafkaRecords(
+        _ body: UnsafeRawBufferPointer, header: RecordBatchHeader, _ visit: (KafkaRecordFields) throws(SluiceError) -> Void
+    ) throws(SluiceError) {
+        guard header.compressionCodec == 0 else {
+            let names = [1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd"]
+            let codec = names[header.compressionCodec] ?? "unknown codec \(header.compressionCodec)"
+            throw SluiceError(
+                .unsupportedCompressionType,
+                "batch at offset \(header.baseOffset) is compressed with \(codec), which this client cannot read yet")
+        }
+        try KafkaRecordCodec.forEachRecord(body, header: header, visit)
+    }
+
+    /// Decodes the records of one batch whose header is `header`: native (magic 1) or Kafka's (magic 2).
     static func decodeRecords(
         _ body: UnsafeRawBufferPointer, header: RecordBatchHeader, into records: inout [Record]
     ) throws(SluiceError) {
+        if header.magic == RecordBatchHeader.kafkaMagicValue {
+            return try withKafkaRecords(body, header: header) { fields in
+                records.append(
+                    Record(
+                        offset: header.baseOffset + fields.offsetDelta,
+                        timestamp: header.firstTimestamp + fields.timestampDelta,
+                        key: fields.key.map { Array($0) }, value: fields.value.map { Array($0) },
+                        headers: fields.headers()))
+            }
+        }
         try walkRecordMessages(body, header: header) { (bytes, index) throws(SluiceError) in
             let start = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
             guard let start, let message = sluice__record__unpack(nil, bytes.count, start) else {
@@ -69,7 +93,19 @@ public enum RecordBatchReader {
                     offset: header.baseOffset + Int64(record.offset_delta),
                     timestamp: header.firstTimestamp + record.timestamp_delta,
                     key: record.has_key != 0 ? Self.bytes(record.key) : nil,
-                    value: record.has_value != 0 ? Self.bytes(record.value) : nil))
+                    value: record.has_value != 0 ? Self.bytes(record.value) : nil,
+                    headers: Self.headers(record.headers, count: record.n_headers)))
+        }
+    }
+
+    private static func headers(
+        _ headers: UnsafeMutablePointer<UnsafeMutablePointer<Sluice__RecordHeader>?>?, count: Int
+    ) -> [RecordHeader] {
+        guard let headers, count > 0 else { return [] }
+        return (0..<count).compactMap { index in
+            guard let header = headers[index]?.pointee else { return nil }
+            let key = header.key.map { String(cString: $0) } ?? ""
+            return RecordHeader(key: key, value: bytes(header.value))
         }
     }
 

@@ -15,7 +15,9 @@ public enum BatchProblem: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .truncated(let available, let needed): "truncated batch: \(available) bytes of \(needed)"
         case .badLength(let length): "invalid batch length \(length)"
-        case .badMagic(let magic): "unknown batch magic \(magic) (expected \(RecordBatchHeader.magicValue))"
+        case .badMagic(let magic):
+            "unknown batch magic \(magic) (expected \(RecordBatchHeader.magicValue), Sluice's, or "
+                + "\(RecordBatchHeader.kafkaMagicValue), Kafka's v2)"
         case .crcMismatch(let stored, let computed):
             "CRC-32C mismatch: stored \(String(stored, radix: 16)), computed \(String(computed, radix: 16))"
         case .badRecordCount(let count, let delta): "record count \(count) does not match last offset delta \(delta)"
@@ -36,7 +38,7 @@ extension RecordBatchHeader {
     /// Smallest legal `batchLength`: the header after the length field, with no records.
     public static let minimumBatchLength = Int32(size - lengthFieldEnd)
 
-    /// Validates the batch at the start of `bytes`: length, magic, record count and CRC.
+    /// Validates the batch at the start of `bytes`: length, magic (Sluice's 1 or Kafka's 2), record count and CRC.
     ///
     /// Returns the header and the batch's total size. Touches each byte once (the CRC); decodes no record.
     @inlinable
@@ -50,7 +52,7 @@ extension RecordBatchHeader {
         let total = header.totalSize
         guard total <= maxBatchBytes else { return .failure(.tooLarge(size: total, limit: maxBatchBytes)) }
         guard total <= bytes.count else { return .failure(.truncated(available: bytes.count, needed: total)) }
-        guard header.magic == magicValue else { return .failure(.badMagic(header.magic)) }
+        guard isStoredMagic(header.magic) else { return .failure(.badMagic(header.magic)) }
         guard header.recordCount >= 1, header.lastOffsetDelta >= 0,
             Int64(header.recordCount) == Int64(header.lastOffsetDelta) + 1
         else {

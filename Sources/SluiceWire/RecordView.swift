@@ -16,6 +16,15 @@ extension RecordBatchReader {
         in bytes: UnsafeRawBufferPointer, _ visit: (RecordView) -> Void
     ) throws(SluiceError) -> Int64? {
         try walkBatches(bytes) { (body, header) throws(SluiceError) in
+            if header.magic == RecordBatchHeader.kafkaMagicValue {
+                return try withKafkaRecords(body, header: header) { fields in
+                    visit(
+                        RecordView(
+                            offset: header.baseOffset + fields.offsetDelta,
+                            timestamp: header.firstTimestamp + fields.timestampDelta, key: fields.key,
+                            value: fields.value))
+                }
+            }
             try walkRecordMessages(body, header: header) { (message, index) throws(SluiceError) in
                 guard var record = RecordFields(parsing: message) else {
                     throw SluiceError(

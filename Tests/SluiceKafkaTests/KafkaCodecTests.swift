@@ -42,7 +42,8 @@ import Testing
             let key = try reader.int16()
             ranges[key] = try reader.int16()...reader.int16()
         }
-        #expect(ranges == [3: 0...8, 18: 0...3])
+        // Produce is advertised from v0 (served from v3) for librdkafka before 2.11.1; the rest as served.
+        #expect(ranges == [0: 0...8, 1: 4...11, 2: 1...5, 3: 0...8, 18: 0...3, 22: 0...1, 23: 2...3])
         #expect(reader.remaining == 0, "v0 has no throttle time")
     }
 
@@ -50,7 +51,7 @@ import Testing
         var reader = KafkaReader(KafkaApiVersions.responseBody(version: 3))
         #expect(try reader.int16() == 0)
         let count = try #require(try reader.compactArrayLength())
-        #expect(count == 2)
+        #expect(count == KafkaApiKey.allCases.count)
         for _ in 0..<count {
             _ = try reader.int16()
             _ = try reader.int16()
@@ -65,7 +66,7 @@ import Testing
     @Test func anUnsupportedApiVersionsVersionGetsV0WithTheError() throws {
         var reader = KafkaReader(KafkaApiVersions.responseBody(version: 9))
         #expect(try reader.int16() == 35, "UNSUPPORTED_VERSION")
-        #expect(try reader.arrayLength() == 2)
+        #expect(try reader.arrayLength() == KafkaApiKey.allCases.count)
     }
 
     @Test func metadataRequestsByVersion() throws {

@@ -57,9 +57,17 @@ import Testing
     }
 
     @Test func unknownMagicIsABadMagic() {
+        for magic: UInt8 in [0, 3, 0xff] {
+            var bytes = Self.validBatch()
+            bytes[16] = magic  // before the CRC's range: the CRC still matches, the magic does not
+            #expect(Self.problem(bytes) == .badMagic(magic))
+        }
+    }
+
+    @Test func kafkasMagicTwoIsAStoredFormat() {
         var bytes = Self.validBatch()
-        bytes[16] = 2  // before the CRC's range: the CRC still matches, the magic does not
-        #expect(Self.problem(bytes) == .badMagic(2))
+        bytes[16] = RecordBatchHeader.kafkaMagicValue
+        #expect(Self.problem(bytes) == nil)
     }
 
     @Test func flippedRecordByteIsACRCMismatch() {
