@@ -32,6 +32,11 @@ let package = Package(
         // C system libraries (Debian: libprotobuf-c-dev, libsystemd-dev).
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The codecs of Kafka's compressed batches (read by the native client; the broker stores them as sent).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // protoc-c output for proto/sluice.proto, committed; scripts/gen-proto regenerates it.
         .target(name: "CSluiceProto", dependencies: ["CProtobufC"]),
         // CRC-32C: SSE4.2 instruction when the CPU has it, slicing-by-8 otherwise.
@@ -55,7 +60,7 @@ let package = Package(
         .target(
             name: "SluiceWire",
             dependencies: [
-                "CSluiceProto", "CProtobufC", "CSluiceCRC",
+                "CSluiceProto", "CProtobufC", "CSluiceCRC", "CZlib", "CSnappy", "CLZ4", "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -53,18 +53,29 @@ public enum RecordBatchReader {
         }
     }
 
-    /// A magic-2 batch's records, or a clear error for a compressed one (the codecs are not linked yet).
+    /// Calls `visit` with each record of a magic-2 batch, decompressing its records first when its attributes
+    /// name a codec (the pointers then point into the decompressed copy, valid during the visit).
     static func withKafkaRecords(
         _ body: UnsafeRawBufferPointer, header: RecordBatchHeader, _ visit: (KafkaRecordFields) throws(SluiceError) -> Void
     ) throws(SluiceError) {
-        guard header.compressionCodec == 0 else {
-            let names = [1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd"]
-            let codec = names[header.compressionCodec] ?? "unknown codec \(header.compressionCodec)"
+        guard header.compressionCodec != 0 else { return try KafkaRecordCodec.forEachRecord(body, header: header, visit) }
+        guard let codec = BatchCompression.Codec(rawValue: header.compressionCodec) else {
             throw SluiceError(
                 .unsupportedCompressionType,
-                "batch at offset \(header.baseOffset) is compressed with \(codec), which this client cannot read yet")
+                "batch at offset \(header.baseOffset) names unknown compression codec \(header.compressionCodec)")
         }
-        try KafkaRecordCodec.forEachRecord(body, header: header, visit)
+        let records: [UInt8]
+        do { records = try BatchCompression.decompress(body, codec: codec) } catch {
+            throw SluiceError(error.code, "batch at offset \(header.baseOffset): \(error.message)")
+        }
+        // Array.withUnsafeBytes rethrows untyped: the typed error travels out in `failure`.
+        var failure: SluiceError?
+        records.withUnsafeBytes { bytes in
+            do throws(SluiceError) { try KafkaRecordCodec.forEachRecord(bytes, header: header, visit) } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Decodes the records of one batch whose header is `header`: native (magic 1) or Kafka's (magic 2).

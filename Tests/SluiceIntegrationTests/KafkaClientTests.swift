@@ -132,6 +132,12 @@ import Testing
         }
         let consumed = try Self.kcat(["-b", broker.bootstrap, "-C", "-q", "-t", "packed", "-o", "beginning", "-e"])
         Self.expectLines(Self.consumed(consumed), expected)
+        // The native consumer decompresses each codec itself (the broker never did).
+        let native = try CLI.run(
+            ["consume", "--topic", "packed", "--from-beginning", "--max-messages", "\(expected.count)",
+             "--bootstrap-server", broker.bootstrap], timeout: .seconds(60))
+        #expect(native.status == 0, "\(native.stderr)")
+        Self.expectLines(native.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init), expected)
         // Stored as received: compressed, so the log holds fewer bytes than the values alone.
         let described = try CLI.run(["topics", "describe", "packed", "--bootstrap-server", broker.bootstrap])
         let size = described.stdoutText.split(separator: "\t").first { $0.hasPrefix("Size: ") }

@@ -8,7 +8,8 @@ import Testing
     /// A magic-2 batch of `records` (offsets and timestamps relative to the first), sealed with its CRC-32C.
     static func kafkaBatch(
         _ records: [(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader])], baseOffset: Int64 = 0,
-        firstTimestamp: Int64 = 1_700_000_000_000, attributes: Int16 = 0
+        firstTimestamp: Int64 = 1_700_000_000_000, attributes: Int16 = 0,
+        compress: (UnsafeRawBufferPointer) -> [UInt8] = { Array($0) }
     ) -> ByteBuffer {
         var batch = ByteBuffer()
         batch.writeRepeatingByte(0, count: RecordBatchHeader.size)
@@ -25,6 +26,9 @@ import Testing
             case (let key?, let value?): key.withUnsafeBytes { k in value.withUnsafeBytes { write(k, $0) } }
             }
         }
+        let plain = batch.getBytes(at: RecordBatchHeader.size, length: batch.readableBytes - RecordBatchHeader.size)!
+        batch.moveWriterIndex(to: RecordBatchHeader.size)
+        batch.writeBytes(plain.withUnsafeBytes(compress))
         let header = RecordBatchHeader(
             baseOffset: baseOffset, batchLength: Int32(batch.readableBytes - RecordBatchHeader.lengthFieldEnd),
             magic: RecordBatchHeader.kafkaMagicValue, attributes: attributes,
@@ -84,13 +88,62 @@ import Testing
         #expect(viewed == records.map(\.value))
     }
 
-    @Test func aCompressedBatchIsNamedNotMisread() {
-        let batch = Self.kafkaBatch([(nil, Array("x".utf8), [])], attributes: 1)
+    @Test func compressedBatchesOfEveryCodecReadBack() throws {
+        let values = (0..<50).map { Array("value \($0) ".utf8) + Array(repeating: UInt8(ascii: "z"), count: $0) }
+        let records = values.map { (key: Optional<[UInt8]>.none, value: Optional($0), headers: [RecordHeader]()) }
+        for codec in BatchCompression.Codec.allCases where codec != .none {
+            let batch = Self.kafkaBatch(records, attributes: Int16(codec.rawValue)) {
+                BatchCompression.compress($0, codec: codec)
+            }
+            let plainSize = Self.kafkaBatch(records).readableBytes
+            #expect(batch.readableBytes < plainSize, "\(codec) compresses")
+            let read = try batch.withUnsafeReadableBytes { try RecordBatchReader.records(in: $0).records }
+            #expect(read.map(\.value) == values, "\(codec)")
+            #expect(read.map(\.offset) == Array(0..<50), "\(codec)")
+        }
+    }
+
+    @Test func snappyInSnappyJavasFramingReadsBack() throws {
+        let values = (0..<20).map { Array("framed \($0)".utf8) }
+        let records = values.map { (key: Optional<[UInt8]>.none, value: Optional($0), headers: [RecordHeader]()) }
+        let batch = Self.kafkaBatch(records, attributes: 2) { plain in
+            // snappy-java: magic, version 1, compatible 1, then two blocks of (length, raw snappy).
+            var framed: [UInt8] = [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1]
+            let half = plain.count / 2
+            for part in [UnsafeRawBufferPointer(rebasing: plain[..<half]), UnsafeRawBufferPointer(rebasing: plain[half...])] {
+                let block = BatchCompression.compress(part, codec: .snappy)
+                withUnsafeBytes(of: UInt32(block.count).bigEndian) { framed += $0 }
+                framed += block
+            }
+            return framed
+        }
+        let read = try batch.withUnsafeReadableBytes { try RecordBatchReader.records(in: $0).records }
+        #expect(read.map(\.value) == values)
+    }
+
+    @Test func badCompressedDataIsCorruptAndAnUnknownCodecIsNamed() {
+        let garbage = Self.kafkaBatch([(nil, Array("x".utf8), [])], attributes: 4) { _ in [1, 2, 3, 4, 5, 6, 7, 8] }
         #expect {
-            try batch.withUnsafeReadableBytes { _ = try RecordBatchReader.records(in: $0) }
+            try garbage.withUnsafeReadableBytes { _ = try RecordBatchReader.records(in: $0) }
+        } throws: { error in (error as? SluiceError)?.code == .corruptMessage }
+        let unknown = Self.kafkaBatch([(nil, Array("x".utf8), [])], attributes: 6)
+        #expect {
+            try unknown.withUnsafeReadableBytes { _ = try RecordBatchReader.records(in: $0) }
         } throws: { error in
             guard let error = error as? SluiceError else { return false }
-            return error.code == .unsupportedCompressionType && error.message.contains("gzip")
+            return error.code == .unsupportedCompressionType && error.message.contains("codec 6")
+        }
+    }
+
+    @Test func decompressionStopsAtItsBound() throws {
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        for codec in BatchCompression.Codec.allCases where codec != .none {
+            let packed = zeros.withUnsafeBytes { BatchCompression.compress($0, codec: codec) }
+            #expect(packed.count < 64 << 10, "\(codec)")
+            #expect(try packed.withUnsafeBytes { try BatchCompression.decompress($0, codec: codec) } == zeros)
+            #expect {
+                try packed.withUnsafeBytes { _ = try BatchCompression.decompress($0, codec: codec, limitBytes: 1 << 16) }
+            } throws: { error in (error as? SluiceError)?.message.contains("more than 65536 bytes") == true }
         }
     }
 
