@@ -129,14 +129,35 @@ extension PartitionLogState {
             let window = FileWindow(file: segment.log, fileEnd: segment.sizeBytes, capacityBytes: 64 << 10)
             var found: (offset: Int64, timestamp: Int64)?
             let start = segment.indexedPosition(forTimestamp: timestamp)
-            _ = try BatchWalk.walk(window, from: start, expectedBaseOffset: nil, validate: false) { header, _ in
+            _ = try BatchWalk.walk(window, from: start, expectedBaseOffset: nil, validate: false) {
+                (header, position) throws(StorageError) in
                 guard header.maxTimestamp >= timestamp else { return true }
-                found = (header.baseOffset, header.maxTimestamp)
+                found = try Self.firstRecord(atOrAfter: timestamp, in: window, at: position, header: header)
                 return false
             }
             if let found { return found }
         }
         return nil
+    }
+
+    /// The first record of the batch at `position` whose timestamp is at least `timestamp` (Kafka's
+    /// `findOffsetByTimestamp`: records inside a batch need not be in timestamp order, and the batch's base
+    /// offset may be earlier than the record asked for). Decodes the batch, decompressing a Kafka one; a batch
+    /// that does not decode answers at the batch's level, as the header says.
+    static func firstRecord(
+        atOrAfter timestamp: Int64, in window: FileWindow, at position: Int, header: RecordBatchHeader
+    ) throws(StorageError) -> (offset: Int64, timestamp: Int64) {
+        let batchLevel = (header.baseOffset, header.maxTimestamp)
+        guard let bytes = try window.bytes(at: position, count: header.totalSize) else { return batchLevel }
+        var first: (offset: Int64, timestamp: Int64)?
+        do {
+            _ = try RecordBatchReader.forEachRecord(in: bytes) { record in
+                if first == nil, record.timestamp >= timestamp { first = (record.offset, record.timestamp) }
+            }
+        } catch {
+            return batchLevel
+        }
+        return first ?? batchLevel
     }
 
     // MARK: close

@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    @Test func offsetForTimestampFindsTheFirstBatchAtOrAfterIt() throws {
+    @Test func offsetForTimestampFindsTheFirstRecordAtOrAfterIt() throws {
         try withTemporaryDirectory { directory in
             let config = LogConfig(segmentBytes: 2_000, indexIntervalBytes: 100)
             let log = try openLog(directory, config)
@@ -78,16 +78,17 @@ import Testing
                 try append(log, makeBatch(first: index * 2, count: 2, timestamp: 10_000 + Int64(index) * 100))
             }
             #expect(log.segmentCount > 2)
-            #expect(log.offsetForTimestamp(0)! == (0, 10_001))
-            #expect(log.offsetForTimestamp(10_001)! == (0, 10_001))
-            #expect(log.offsetForTimestamp(10_002)! == (2, 10_101))
-            #expect(log.offsetForTimestamp(12_550)! == (52, 12_601))
-            #expect(log.offsetForTimestamp(15_901)! == (118, 15_901))
+            // The record, not its batch: offset 1 (10_001) sits in the batch based at 0.
+            #expect(log.offsetForTimestamp(0)! == (0, 10_000))
+            #expect(log.offsetForTimestamp(10_001)! == (1, 10_001))
+            #expect(log.offsetForTimestamp(10_002)! == (2, 10_100))
+            #expect(log.offsetForTimestamp(12_550)! == (52, 12_600))
+            #expect(log.offsetForTimestamp(15_901)! == (119, 15_901))
             #expect(log.offsetForTimestamp(15_902) == nil)
             try log.close()
             let reopened = try openLog(directory, config)
-            #expect(reopened.offsetForTimestamp(12_550)! == (52, 12_601))
-            #expect(reopened.offsetForTimestamp(15_901)! == (118, 15_901))
+            #expect(reopened.offsetForTimestamp(12_550)! == (52, 12_600))
+            #expect(reopened.offsetForTimestamp(15_901)! == (119, 15_901))
         }
     }
 
