@@ -1,6 +1,32 @@
+import Prometheus
+import SluiceWire
 import SluiceObservability
 
 extension BrokerMetrics {
+    /// Makes the zero-valued `sluice_broker_requests_total` series of `apis` on `protocol`, so rates and panels
+    /// have data before the first request (the native APIs at init; the server adds the Kafka ones).
+    public func registerRequests(apis: [String], protocol: RequestProtocol) {
+        for api in apis { _ = requestCounter(api: api, protocol: `protocol`) }
+    }
+
+    /// One request of `api` on `protocol` was answered; `errors` are the distinct error codes of its response:
+    /// `sluice_broker_requests_total{api,protocol}` and `sluice_broker_request_errors_total{api,error}`. One lock
+    /// per request and per error (a handle lookup), none per record.
+    public func recordRequest(api: String, protocol: RequestProtocol, errors: Set<ErrorCode>) {
+        requestCounter(api: api, protocol: `protocol`).increment()
+        for error in errors {
+            requestErrors.handle("\(api)\u{0}\(error.name)") {
+                registry.makeCounter(.brokerRequestErrors, labelValues: [api, error.name])
+            }.increment()
+        }
+    }
+
+    private func requestCounter(api: String, protocol: RequestProtocol) -> Prometheus.Counter {
+        requestCounts.handle("\(api)\u{0}\(`protocol`.rawValue)") {
+            registry.makeCounter(.brokerRequests, labelValues: [api, `protocol`.rawValue])
+        }
+    }
+
     /// A produce request with `acks` was answered (or, for acks=0, finished) `latency` after it arrived:
     /// `sluice_broker_produce_requests_total{acks}` and `sluice_broker_produce_latency_seconds{acks}`.
     public func recordProduceRequest(acks: ProduceAcks, latency: Duration) {

@@ -19,7 +19,8 @@ public final class BrokerMetrics: Sendable {
         .partitionISRSize, .partitionReplicas, .logSizeBytes, .partitionFollowerLag,
         .brokerIsrShrinks, .brokerIsrExpands, .logTruncatedRecords, .logTruncatedAckedRecords,
         .brokerLeaderPartitions, .brokerUnderReplicatedPartitions, .brokerUnderMinISRPartitions,
-        .brokerProducePurgatorySize, .brokerProduceRequests, .brokerProduceLatency,
+        .brokerProducePurgatorySize, .brokerRequests, .brokerRequestErrors, .brokerProduceRequests,
+        .brokerProduceLatency,
         .brokerFetchRequests, .brokerFetchLatency,
         .brokerRecordsIn, .brokerBytesIn, .brokerBytesOut, .brokerNotEnoughReplicas, .brokerFetchConversions,
         .brokerDuplicateBatches, .brokerOutOfOrderSequence,
@@ -41,6 +42,10 @@ public final class BrokerMetrics: Sendable {
     let logFlushDuration: DurationHistogram
     /// `sluice_log_segments_deleted_total` and `..._bytes_total`, one pair per reason.
     let segmentDeletions: LabelledSeries<LogDeletionReason, SegmentDeletionCounters>
+    /// `sluice_broker_requests_total{api,protocol}`, registered for every known API at start.
+    let requestCounts = MetricHandles<String, Prometheus.Counter>()
+    /// `sluice_broker_request_errors_total{api,error}`, made at an API's first error of each kind.
+    let requestErrors = MetricHandles<String, Prometheus.Counter>()
     let partitions = MetricHandles<TopicPartition, PartitionGauges>()
     let topics = MetricHandles<String, TopicCounters>()
 
@@ -74,6 +79,7 @@ public final class BrokerMetrics: Sendable {
                 segments: registry.makeCounter(.logSegmentsDeleted, labelValues: [reason.rawValue]),
                 bytes: registry.makeCounter(.logSegmentsDeletedBytes, labelValues: [reason.rawValue]))
         }
+        registerRequests(apis: RequestBody.apiNames, protocol: .native)
         assert(produceRequests.count == ProduceAcks.allCases.count)
         assert(fetchRequests.count == FetchRequestType.allCases.count)
     }

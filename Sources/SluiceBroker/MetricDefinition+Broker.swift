@@ -77,6 +77,15 @@ extension MetricDefinition {
 
     // MARK: Request counters and latencies
 
+    /// `sluice_broker_requests_total{api,protocol}`: requests handled, every API, both protocols.
+    public static let brokerRequests = counter(
+        "sluice_broker_requests_total", labels: ["api", "protocol"],
+        help: "Requests handled, by API (Kafka's message name) and protocol (native, kafka).")
+    /// `sluice_broker_request_errors_total{api,error}`: requests answered with an error code.
+    public static let brokerRequestErrors = counter(
+        "sluice_broker_request_errors_total", labels: ["api", "error"],
+        help: "Requests answered with an error code, by API and Kafka error name; a request counts once per "
+            + "distinct error in its response (a topic or partition error included).")
     /// `sluice_broker_produce_requests_total{acks}`: produce requests handled.
     public static let brokerProduceRequests = counter(
         "sluice_broker_produce_requests_total", labels: ["acks"],

@@ -17,8 +17,8 @@ import SluiceWire
 struct KafkaRequestHandler: Sendable {
     let broker: BrokerRequestHandler
     let logger: Logger
-    /// `sluice_broker_fetch_conversions_total{topic}`: native batches converted to magic 2 for a Kafka fetch.
-    let countConversions: @Sendable (String, Int) -> Void
+    /// Requests and errors per API (`protocol="kafka"`), and fetch conversions per topic.
+    let metrics: BrokerMetrics
 
     /// What to send back: frame parts, or nil bytes (acks=0 produce); `close` after sending. nil: close at once.
     typealias Reply = (bytes: [FramePart]?, close: Bool)
@@ -35,6 +35,8 @@ struct KafkaRequestHandler: Sendable {
         }
         let version = request.apiVersion
         if api == .apiVersions {
+            let unsupported = !KafkaApiKey.apiVersions.servedVersions.contains(version)
+            count(api, unsupported ? [.unsupportedVersion] : [])
             return reply(request, KafkaApiVersions.responseBody(version: version))
         }
         guard api.advertisedVersions.contains(version) else {
@@ -50,11 +52,13 @@ struct KafkaRequestHandler: Sendable {
             case .listOffsets:
                 let wanted = try KafkaListOffsets.decodeRequest(&request.body, version: version)
                 guard case .listOffsets(let answer) = await handle(request, .listOffsets(wanted)) else { return nil }
+                count(api, ResponseBody.listOffsets(answer).errorCodes)
                 return reply(request, KafkaListOffsets.responseBody(answer, version: version))
             case .metadata:
                 let wanted = try KafkaMetadata.decodeRequest(&request.body, version: version)
                 if wanted.allowAutoTopicCreation, let names = wanted.topics { await broker.autoCreateIfEnabled(names) }
                 let answer = Self.metadata(wanted, image: broker.cache.image)
+                count(api, Set(answer.topics.flatMap { [$0.errorCode] + $0.partitions.map(\.errorCode) }))
                 return reply(request, KafkaMetadata.responseBody(answer, version: version))
             case .initProducerId:
                 return try await initProducerId(&request, peer: peer)
@@ -62,6 +66,7 @@ struct KafkaRequestHandler: Sendable {
                 let wanted = try KafkaOffsetForLeaderEpoch.decodeRequest(&request.body, version: version)
                 guard case .offsetForLeaderEpoch(let answer) = await handle(request, .offsetForLeaderEpoch(wanted))
                 else { return nil }
+                count(api, ResponseBody.offsetForLeaderEpoch(answer).errorCodes)
                 return reply(request, KafkaOffsetForLeaderEpoch.responseBody(answer, version: version))
             case .apiVersions:
                 preconditionFailure("ApiVersions is answered above")
@@ -88,6 +93,7 @@ struct KafkaRequestHandler: Sendable {
         } else {
             answer = await appendValid(decoded.produce, request: request)
         }
+        count(.produce, ResponseBody.produce(answer).errorCodes)
         guard acks == 0 else { return reply(request, KafkaProduce.responseBody(answer, version: version)) }
         if answer.topics.contains(where: { $0.partitions.contains { $0.errorCode != .none } }) {
             logger.warning("closing Kafka connection from \(peer): acks=0 produce failed")
@@ -136,6 +142,7 @@ struct KafkaRequestHandler: Sendable {
         let version = request.apiVersion
         let decoded = try KafkaFetch.decodeRequest(&request.body, version: version)
         guard !decoded.needsSession else {
+            count(.fetch, [.fetchSessionIdNotFound])
             let parts = KafkaFetch.responseFrame(
                 correlationId: request.correlationId, FetchResponse(topics: []), errorCode: .fetchSessionIdNotFound,
                 version: version, allocator: Self.allocator
@@ -143,14 +150,22 @@ struct KafkaRequestHandler: Sendable {
             return (parts, false)
         }
         guard case .fetch(let answer) = await handle(request, .fetch(decoded.fetch)) else { return nil }
+        var errors = ResponseBody.fetch(answer).errorCodes
+        defer { count(.fetch, errors) }
         let parts = KafkaFetch.responseFrame(
             correlationId: request.correlationId, answer, version: version, allocator: Self.allocator
         ) { (topic, partition) throws(SluiceError) in
             guard let range = partition.fileRecords else {
                 return KafkaFetch.Records(parts: [.bytes(partition.records)], byteCount: partition.records.readableBytes)
             }
-            let converted = try KafkaBatchConversion.parts(of: range, allocator: Self.allocator)
-            if converted.converted > 0 { countConversions(topic, converted.converted) }
+            let converted: (parts: [FramePart], byteCount: Int, converted: Int)
+            do throws(SluiceError) {
+                converted = try KafkaBatchConversion.parts(of: range, allocator: Self.allocator)
+            } catch {
+                errors.insert(error.code)
+                throw error
+            }
+            if converted.converted > 0 { metrics.topic(topic).recordFetchConversions(batches: converted.converted) }
             return KafkaFetch.Records(parts: converted.parts, byteCount: converted.byteCount)
         }
         return (parts, false)
@@ -170,6 +185,7 @@ struct KafkaRequestHandler: Sendable {
             guard case .initProducerId(let result) = await handle(request, .initProducerId(native)) else { return nil }
             answer = result
         }
+        count(.initProducerId, ResponseBody.initProducerId(answer).errorCodes)
         return reply(request, KafkaInitProducerId.responseBody(answer, version: version))
     }
 
@@ -177,6 +193,10 @@ struct KafkaRequestHandler: Sendable {
     private func handle(_ request: KafkaRequest, _ body: RequestBody) async -> ResponseBody {
         await broker.handle(Request(correlationId: request.correlationId, clientId: request.clientId ?? "", body: body))
             .body
+    }
+
+    private func count(_ api: KafkaApiKey, _ errors: Set<ErrorCode>) {
+        metrics.recordRequest(api: api.name, protocol: .kafka, errors: errors.subtracting([.none]))
     }
 
     private func reply(_ request: KafkaRequest, _ body: ByteBuffer) -> Reply {

@@ -19,6 +19,8 @@ struct NativeListener: Sendable {
     let handler: BrokerRequestHandler
     let maxFrameBytes: Int
     let logger: Logger
+    /// `sluice_broker_requests_total{protocol="native"}` and the request errors.
+    let metrics: BrokerMetrics
     /// Kafka requests on this port: decoded into the native requests they mean, answered through `handler`.
     let kafka: KafkaRequestHandler
 
@@ -26,9 +28,9 @@ struct NativeListener: Sendable {
         self.handler = handler
         self.maxFrameBytes = maxFrameBytes
         self.logger = logger
-        self.kafka = KafkaRequestHandler(broker: handler, logger: logger) { topic, batches in
-            metrics.topic(topic).recordFetchConversions(batches: batches)
-        }
+        self.metrics = metrics
+        self.kafka = KafkaRequestHandler(broker: handler, logger: logger, metrics: metrics)
+        metrics.registerRequests(apis: KafkaApiKey.allCases.map(\.name), protocol: .kafka)
     }
 
     /// Binds `host:port` (port 0 picks a free one); the returned channel's local address has the real port.
@@ -105,7 +107,10 @@ struct NativeListener: Sendable {
             return (Self.frame(response), false)
         }
         let noResponse: Bool = if case .produce(let produce) = request.body, produce.acks == 0 { true } else { false }
+        let api = request.body.apiName
         let response = await handler.handle(consume request)
+        metrics.recordRequest(
+            api: api, protocol: .native, errors: response.body.errorCodes.union([response.errorCode]).subtracting([.none]))
         guard noResponse else { return (Self.frame(response), false) }
         // acks=0: no response; on error close the connection so the producer notices (Kafka's behaviour).
         if case .produce(let produce) = response.body,

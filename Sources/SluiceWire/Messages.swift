@@ -18,6 +18,12 @@ public enum RequestBody: Sendable {
     case electLeaders(ElectLeadersRequest)
     case controlledShutdown(ControlledShutdownRequest)
 
+    /// Every `apiName`, for metrics series registered before the first request.
+    public static let apiNames = [
+        "Metadata", "CreateTopics", "DeleteTopics", "DescribeCluster", "DescribeTopics", "Produce", "Fetch",
+        "ListOffsets", "InitProducerId", "OffsetForLeaderEpoch", "ElectLeaders", "ControlledShutdown",
+    ]
+
     /// A short name for logs and metrics labels.
     public var apiName: String {
         switch self {

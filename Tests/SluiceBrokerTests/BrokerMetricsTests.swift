@@ -9,6 +9,8 @@ import Testing
         let metrics = BrokerMetrics(version: "0.1.0-test")
         _ = metrics.partition(topic: "orders", partition: 0).followerLag(replica: 2)
         _ = metrics.topic("orders")
+        // Error series are made at an API's first error of each kind (the error names are not enumerated).
+        metrics.recordRequest(api: "Produce", protocol: .kafka, errors: [.notLeaderOrFollower])
         return metrics
     }
 
@@ -31,6 +33,23 @@ import Testing
                 #expect(definition.name.hasSuffix("_seconds"), "\(definition.name) should be in base units")
             }
         }
+    }
+
+    @Test func requestsAreCountedPerApiAndProtocolAndErrorsPerKind() {
+        let metrics = BrokerMetrics(version: "test")
+        metrics.registerRequests(apis: ["Produce", "JoinGroup"], protocol: .kafka)
+        var text = metrics.emit()
+        #expect(text.contains(#"sluice_broker_requests_total{api="Produce",protocol="native"} 0"# + "\n"))
+        #expect(text.contains(#"sluice_broker_requests_total{api="JoinGroup",protocol="kafka"} 0"# + "\n"))
+        metrics.recordRequest(api: "Produce", protocol: .kafka, errors: [])
+        metrics.recordRequest(api: "Produce", protocol: .kafka, errors: [.notLeaderOrFollower, .messageTooLarge])
+        metrics.recordRequest(api: "Produce", protocol: .native, errors: [.notLeaderOrFollower])
+        text = metrics.emit()
+        #expect(text.contains(#"sluice_broker_requests_total{api="Produce",protocol="kafka"} 2"# + "\n"))
+        #expect(text.contains(#"sluice_broker_requests_total{api="Produce",protocol="native"} 1"# + "\n"))
+        let notLeader = #"sluice_broker_request_errors_total{api="Produce",error="NOT_LEADER_OR_FOLLOWER"} 2"#
+        #expect(text.contains(notLeader + "\n"))
+        #expect(text.contains(#"sluice_broker_request_errors_total{api="Produce",error="MESSAGE_TOO_LARGE"} 1"# + "\n"))
     }
 
     @Test func requestSeriesExistAtZeroBeforeTheFirstRequest() {

@@ -29,6 +29,11 @@ import Testing
         let described = try CLI.run(["topics", "describe", "orders", "--bootstrap-server", broker.bootstrap])
         #expect(described.status == 0, "\(described.stderr)")
         #expect(broker.isRunning)
+        // Requests per API and protocol; every series exists from the start.
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="Metadata",protocol="kafka"}"#) ?? 0 >= 1)
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="ApiVersions",protocol="kafka"}"#) ?? 0 >= 1)
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="DescribeTopics",protocol="native"}"#) == 1)
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="Fetch",protocol="kafka"}"#) == 0)
     }
 
     @Test func kcatAsksForAMissingTopicAndHearsItIsUnknown() throws {
@@ -43,6 +48,8 @@ import Testing
         let topics = try #require(metadata["topics"] as? [[String: Any]])
         #expect(topics.first?["topic"] as? String == "absent")
         #expect((topics.first?["error"] as? String)?.contains("Unknown topic") == true, "\(topics)")
+        let errors = #"sluice_broker_request_errors_total{api="Metadata",error="UNKNOWN_TOPIC_OR_PARTITION"}"#
+        #expect(try Self.metric(broker, errors) ?? 0 >= 1)
     }
 
     /// kcat with a bound (coreutils' timeout), stdin from `input` lines when given.
@@ -165,6 +172,9 @@ import Testing
         let viaKafka = try Self.kcat(["-b", broker.bootstrap, "-C", "-q", "-t", "mixed", "-o", "beginning", "-e", "-f", "%o %k=%s\n"])
         #expect(Self.consumed(viaKafka) == expected)
         #expect(try Self.metric(broker, "sluice_broker_fetch_conversions_total{topic=\"mixed\"}") == 1)
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="Produce",protocol="native"}"#) ?? 0 >= 1)
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="Produce",protocol="kafka"}"#) ?? 0 >= 1)
+        #expect(try Self.metric(broker, #"sluice_broker_requests_total{api="Fetch",protocol="kafka"}"#) ?? 0 >= 1)
         // The native consumer reads Kafka's batch as stored.
         let viaNative = try CLI.run(
             ["consume", "--topic", "mixed", "--from-beginning", "--max-messages", "4", "--print-key", "--print-offset",
