@@ -78,12 +78,13 @@ extension BrokerConfig {
             documentation: "Whether a stopping broker (SIGTERM, systemctl stop) first asks the controller to move "
                 + "the leadership of its partitions to other in-sync replicas."),
         ConfigKey(
-            "auto.create.topics.enable", type: .boolean, defaultValue: .value(.boolean(false)),
+            "auto.create.topics.enable", type: .boolean, defaultValue: .value(.boolean(true)),
             importance: .high,
             documentation: "Whether a Metadata or Produce request for an unknown topic creates it, with "
-                + "num.partitions and default.replication.factor. False by default, unlike Kafka's true: Sluice "
-                + "topics are created explicitly (sluice topics create), so a misspelt topic fails instead of "
-                + "appearing."),
+                + "num.partitions and default.replication.factor. True by default, as in Kafka: Kafka's clients "
+                + "(kcat, librdkafka, kafka-python) expect to produce to a topic they name. Set false so a "
+                + "misspelt topic fails (UNKNOWN_TOPIC_OR_PARTITION) instead of appearing; a Kafka client's "
+                + "Metadata request that disallows creation (v4+) never creates."),
         ConfigKey(
             "producer.id.expiration.ms", type: .long, defaultValue: .value(.long(86_400_000)),
             validator: .atLeast(1), importance: .low,

@@ -25,11 +25,13 @@ import Testing
         let registry = PrometheusCollectorRegistry()
         let metrics = MetadataStoreMetrics(registry: registry)
         try await withEtcdStore(metrics: metrics) { store, _ in
+            // The TTL runs from the lease's grant, inside register: measured from before it, so time spent
+            // registering and campaigning (long on a loaded machine) is not mistaken for an early expiry.
+            let started = ContinuousClock.now
             let session = try await store.register(broker(1), ttl: .seconds(1))
             let controller = try #require(try await store.campaign(session))
             #expect(registry.emitToString().contains("sluice_metadata_store_up 1"))
             let loss = await store.sessionLoss(session)
-            let started = ContinuousClock.now
             #expect(await first(of: loss, within: .seconds(5)) == .expired)
             #expect(ContinuousClock.now - started >= .milliseconds(900), "not before the TTL")
             let snapshot = try await store.snapshot()

@@ -27,7 +27,7 @@ import Testing
         #expect(config.socketRequestMaxBytes == 104_857_600)
         #expect(config.numNetworkThreads == 3)
         #expect(config.numIoThreads == 8)
-        #expect(config.autoCreateTopicsEnable == false)
+        #expect(config.autoCreateTopicsEnable == true, "Kafka's default")
         #expect(config.deleteTopicEnable == true)
         #expect(config.metadataStore == .embedded)
         #expect(config.clusterId == "sluice")

@@ -38,7 +38,10 @@ final class BrokerProcess: @unchecked Sendable {
         self.dataDir = dataDir ?? Self.makeTempDir()
         let configPath = self.dataDir + "/server.properties"
         if !FileManager.default.fileExists(atPath: configPath) {
-            try "node.id=1\ncluster.id=it\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+            // auto.create.topics.enable=false: most tests check what an unknown topic does; the tests of topic
+            // auto-creation (and of Kafka clients that rely on it) override it.
+            try "node.id=1\ncluster.id=it\nauto.create.topics.enable=false\n".write(
+                toFile: configPath, atomically: true, encoding: .utf8)
         }
         stderrPath = self.dataDir + "/sluiced-\(UUID().uuidString.prefix(8)).stderr"
         FileManager.default.createFile(atPath: stderrPath, contents: nil)

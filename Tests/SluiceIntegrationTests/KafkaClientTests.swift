@@ -186,4 +186,20 @@ import Testing
                 "Partition:0\tOffset:2\tk1\tkafka one", "Partition:0\tOffset:3\tk2\tkafka two",
             ])
     }
+
+    @Test func kcatProducesToATopicItNamesFirstWhenAutoCreationIsOnAsInKafka() throws {
+        let broker = try BrokerProcess(overrides: ["auto.create.topics.enable=true", "num.partitions=2"])
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let lines = (0..<50).map { "fresh \($0)" }
+        let produced = try Self.kcat(["-b", broker.bootstrap, "-P", "-t", "fresh"], input: lines)
+        #expect(produced.status == 0, "\(produced.output)")
+        let described = try CLI.run(["topics", "describe", "fresh", "--bootstrap-server", broker.bootstrap])
+        #expect(described.stdoutText.contains("PartitionCount: 2"), "\(described.stdoutText)")
+        let consumed = try Self.kcat(["-b", broker.bootstrap, "-C", "-q", "-t", "fresh", "-o", "beginning", "-e"])
+        #expect(Set(Self.consumed(consumed)) == Set(lines), "two partitions: every line once, in some order")
+        #expect(Self.consumed(consumed).count == lines.count)
+    }
 }

@@ -29,6 +29,7 @@ import Testing
         producer.broker(1).requestCompleted(latency: .milliseconds(3))
         producer.recordDeliveryLatency(.milliseconds(9))
         GatewayMetrics(registry: broker.registry).recordRequest(code: 200, duration: .milliseconds(4))
+        broker.recordRequest(api: "Produce", protocol: .kafka, errors: [.notLeaderOrFollower])
         _ = MetadataStoreMetrics(registry: broker.registry)
         ControllerMetrics(registry: broker.registry).observe(
             controller: ControllerInfo(brokerId: 1, epoch: 3), localBrokerId: 1, brokersAlive: 1, offlinePartitions: 0)
