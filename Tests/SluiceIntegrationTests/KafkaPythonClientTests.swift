@@ -1,0 +1,128 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+/// Kafka's Python clients against a real broker: PyPI's confluent-kafka (librdkafka 2.16) and kafka-python 3.0.12 in
+/// the project's venv, Debian's python3-confluent-kafka (librdkafka 2.0.2) under /usr/bin/python3, all installed by
+/// scripts/setup. Each script (Tests/kafka-clients) produces idempotently with keys, headers and timestamps, reads
+/// back without a group and looks an offset up by time; the test compares what the client saw with what it sent and
+/// with what the broker stored, read by the native CLI.
+@Suite struct KafkaPythonClientTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let venvPython = root + "/.build-venv/bin/python"
+    static let debianPython = "/usr/bin/python3"
+
+    /// Runs a client script under `python` (bounded by coreutils' timeout) and decodes its one line of JSON.
+    static func run(_ python: String, _ script: String, _ arguments: [String]) throws -> [String: Any] {
+        let result = try TestTools.run(
+            "/usr/bin/timeout", ["120", python, root + "/Tests/kafka-clients/" + script] + arguments)
+        #expect(result.status == 0, "\(script) under \(python): \(result.output.suffix(2_000))")
+        let line = try #require(result.output.split(separator: "\n").last { $0.hasPrefix("{") }, "\(result.output)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    /// The records the scripts send: key-i, value-i, header trace=t-i, timestamp base + i.
+    static func expectedRecords(_ count: Int) -> [[String]] {
+        (0..<count).map { ["\($0)", "key-\($0)", "value-\($0)", "t\($0)", "\(1_700_000_000_000 + $0)"] }
+    }
+
+    /// The consumed records as [offset, key, value, first header's value, timestamp] strings.
+    static func consumedRecords(_ output: [String: Any]) -> [[String]] {
+        ((output["consumed"] as? [[Any]]) ?? []).map { record in
+            let headers = record[3] as? [[Any]] ?? []
+            return ["\(record[0])", "\(record[1])", "\(record[2])", "\(headers.first?[1] ?? "none")", "\(record[4])"]
+        }
+    }
+
+    /// What the broker stored, read by the native CLI: "offset key value" per record.
+    static func storedByBroker(_ topic: String, count: Int, broker: BrokerProcess) throws -> [String] {
+        let consumed = try CLI.run(
+            ["consume", "--topic", topic, "--partition", "0", "--offset", "earliest", "--max-messages", "\(count)",
+             "--print-key", "--print-offset", "--bootstrap-server", broker.bootstrap], timeout: .seconds(60))
+        #expect(consumed.status == 0, "\(consumed.stderr)")
+        return consumed.stdoutText.split(separator: "\n").map { $0.replacingOccurrences(of: "\t", with: " ") }
+    }
+
+    @Test(arguments: [
+        (venvPython, "snappy", "2.16.0"), (venvPython, "zstd", "2.16.0"), (debianPython, "lz4", "2.0.2"),
+        (debianPython, "gzip", "2.0.2"),
+    ])
+    func confluentKafkaProducesIdempotentlyAndReadsBackWhatTheBrokerStored(
+        python: String, codec: String, librdkafka: String
+    ) throws {
+        let broker = try BrokerProcess(overrides: ["auto.create.topics.enable=true"])
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let count = 400
+        // Debian's 1.7 client crashes freeing a None header value at exit (its own refcount bug), so only the
+        // PyPI client sends one.
+        let nullHeaders = python == Self.venvPython ? "1" : "0"
+        let output = try Self.run(python, "confluent_roundtrip.py", [broker.bootstrap, "orders", "\(count)", codec, nullHeaders])
+        #expect(output["librdkafka"] as? String == librdkafka)
+        #expect(output["errors"] as? [String] == [])
+        #expect(output["undelivered"] as? Int == 0)
+        #expect(output["delivered"] as? [Int] == Array(0..<count), "every delivery report with its offset, once")
+        #expect(Self.consumedRecords(output) == Self.expectedRecords(count))
+        #expect(output["for_time"] as? Int == count / 2, "ListOffsets by time: the record, not its batch")
+        let stored = try Self.storedByBroker("orders", count: count, broker: broker)
+        #expect(stored == (0..<count).map { "Partition:0 Offset:\($0) key-\($0) value-\($0)" })
+    }
+
+    @Test func kafkaPythonIsIdempotentByDefaultAndReadsEveryCodecBack() throws {
+        let broker = try BrokerProcess(overrides: ["auto.create.topics.enable=true"])
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        for codec in ["none", "gzip", "snappy", "lz4", "zstd"] {
+            let topic = "kp-\(codec)"
+            let output = try Self.run(Self.venvPython, "kafka_python_roundtrip.py", [broker.bootstrap, topic, "300", codec])
+            #expect(output["version"] as? String == "3.0.12")
+            #expect(output["idempotent"] as? Bool == true, "kafka-python 3 negotiated idempotence (InitProducerId)")
+            #expect(output["delivered"] as? [Int] == Array(0..<300), "\(codec)")
+            #expect(Self.consumedRecords(output) == Self.expectedRecords(300), "\(codec)")
+            #expect(output["for_time"] as? Int == 150, "\(codec)")
+            let stored = try Self.storedByBroker(topic, count: 300, broker: broker)
+            #expect(stored.count == 300, "\(codec)")
+            #expect(stored.last == "Partition:0 Offset:299 key-299 value-299", "\(codec)")
+        }
+    }
+
+    @Test func recordsTheNativeCLIWroteReachAPythonConsumerConverted() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let created = try CLI.run(["topics", "create", "native", "--partitions", "1", "--bootstrap-server", broker.bootstrap])
+        #expect(created.status == 0, "\(created.stderr)")
+        let lines = (0..<100).map { "k\($0)\tnative value \($0)" }
+        let produced = try CLI.run(
+            ["produce", "--topic", "native", "--key-separator", "\t", "--bootstrap-server", broker.bootstrap],
+            stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(produced.status == 0, "\(produced.stderr)")
+        let script = """
+            import json, sys
+            from confluent_kafka import Consumer, TopicPartition
+            c = Consumer({"bootstrap.servers": sys.argv[1], "group.id": "unused", "enable.auto.commit": False})
+            c.assign([TopicPartition("native", 0, 0)])
+            out = []
+            while len(out) < 100:
+                m = c.poll(10)
+                if m is None or m.error(): break
+                out.append([m.offset(), m.key().decode(), m.value().decode(), m.timestamp()[1] > 0])
+            c.close()
+            print(json.dumps({"consumed": out}))
+            """
+        let path = try TestTools.writeTemporaryFile(script)
+        defer { TestTools.remove(path) }
+        let result = try TestTools.run("/usr/bin/timeout", ["60", Self.venvPython, path, broker.bootstrap])
+        let line = try #require(result.output.split(separator: "\n").last { $0.hasPrefix("{") }, "\(result.output)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let consumed = (output["consumed"] as? [[Any]] ?? []).map { "\($0[0]) \($0[1]) \($0[2]) \($0[3])" }
+        #expect(consumed == (0..<100).map { "\($0) k\($0) native value \($0) 1" })
+    }
+}
