@@ -30,7 +30,12 @@ extension BrokerRequestHandler {
         return TopicResultsResponse(topics: results)
     }
 
-    func createTopic(_ topic: CreatableTopic) async throws(SluiceError) {
+    /// The checks a creation of `topic` makes before it reaches the controller: a legal name, 1–100000 partitions,
+    /// known topic configurations with valid values. Returns the partition count, replication factor and overrides
+    /// with the broker's defaults applied for -1.
+    func checkedCreation(
+        _ topic: CreatableTopic
+    ) throws(SluiceError) -> (partitions: Int32, replicationFactor: Int32, overrides: [String: String]) {
         try Self.validateTopicName(topic.name)
         let partitionCount = topic.numPartitions == -1 ? defaults.numPartitions : topic.numPartitions
         let replicationFactor = topic.replicationFactor == -1 ? defaults.replicationFactor : topic.replicationFactor
@@ -40,6 +45,31 @@ extension BrokerRequestHandler {
         var overrides: [String: String] = [:]
         for (key, value) in topic.configs { overrides[key] = value }
         _ = try TopicConfig(overrides)
+        return (partitionCount, replicationFactor, overrides)
+    }
+
+    /// CreateTopics' validate_only: what creating `topic` would answer, without creating it — the checks of
+    /// `checkedCreation`, the topic not existing yet, and a replication factor the registered brokers can hold.
+    public func validateCreation(_ topic: CreatableTopic) -> TopicResult {
+        do throws(SluiceError) {
+            let (_, replicationFactor, _) = try checkedCreation(topic)
+            let image = cache.image
+            guard image.topics[topic.name] == nil else {
+                throw SluiceError(.topicAlreadyExists, "topic '\(topic.name)' already exists")
+            }
+            guard replicationFactor >= 1, Int(replicationFactor) <= image.brokers.count else {
+                throw SluiceError(
+                    .invalidReplicationFactor,
+                    "replication factor \(replicationFactor) with \(image.brokers.count) registered broker(s)")
+            }
+            return TopicResult(name: topic.name)
+        } catch {
+            return TopicResult(name: topic.name, errorCode: error.code, errorMessage: error.message)
+        }
+    }
+
+    func createTopic(_ topic: CreatableTopic) async throws(SluiceError) {
+        let (partitionCount, replicationFactor, overrides) = try checkedCreation(topic)
         let controller = try requireController()
         let revision = try await controller.createTopic(
             name: topic.name, partitions: partitionCount, replicationFactor: replicationFactor, configs: overrides)

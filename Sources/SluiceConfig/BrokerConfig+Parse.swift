@@ -92,6 +92,7 @@ extension BrokerConfig {
         clusterId = values.string("cluster.id")
         metricsEnabled = values.boolean("metrics.enabled")
         gatewayProperties = values.withPrefix("gateway.")
+        entries = ConfigEntry.entries(of: values)
         assert(!logDirs.isEmpty, "log.dirs validator refuses an empty list")
         assert(logRetentionMs == -1 || logRetentionMs >= 1, "retention validators refuse 0 and below -1")
     }

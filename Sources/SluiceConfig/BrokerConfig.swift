@@ -104,4 +104,6 @@ public struct BrokerConfig: Sendable, Hashable {
     /// `gateway.*`: the gateway producer's settings with the prefix removed (`gateway.linger.ms` →
     /// `linger.ms`), raw; `GatewayConfig` in SluiceServer validates them at start.
     public let gatewayProperties: [String: String]
+    /// Every key with its value and whether it was set: what Kafka's DescribeConfigs reports for this broker.
+    public let entries: [ConfigEntry]
 }

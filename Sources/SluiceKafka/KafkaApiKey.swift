@@ -5,8 +5,11 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
     case listOffsets = 2
     case metadata = 3
     case apiVersions = 18
+    case createTopics = 19
+    case deleteTopics = 20
     case initProducerId = 22
     case offsetForLeaderEpoch = 23
+    case describeConfigs = 32
 
     /// The versions advertised by ApiVersions: never one that is not fully honoured. Produce is advertised from
     /// v0 although only v3 and later are served (`servedVersions`): librdkafka before 2.11.1 turns compression off
@@ -18,8 +21,11 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         case .listOffsets: return 1...5
         case .metadata: return 0...8
         case .apiVersions: return 0...3
+        case .createTopics: return 2...4
+        case .deleteTopics: return 1...3
         case .initProducerId: return 0...1
         case .offsetForLeaderEpoch: return 2...3
+        case .describeConfigs: return 1...3
         }
     }
 
@@ -40,8 +46,11 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         case .listOffsets: return version >= 6
         case .metadata: return version >= 9
         case .apiVersions: return version >= 3
+        case .createTopics: return version >= 5
+        case .deleteTopics: return version >= 4
         case .initProducerId: return version >= 2
         case .offsetForLeaderEpoch: return version >= 4
+        case .describeConfigs: return version >= 4
         }
     }
 
@@ -53,8 +62,11 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         case .listOffsets: return "ListOffsets"
         case .metadata: return "Metadata"
         case .apiVersions: return "ApiVersions"
+        case .createTopics: return "CreateTopics"
+        case .deleteTopics: return "DeleteTopics"
         case .initProducerId: return "InitProducerId"
         case .offsetForLeaderEpoch: return "OffsetForLeaderEpoch"
+        case .describeConfigs: return "DescribeConfigs"
         }
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import SluiceBroker
 import SluiceCluster
+import SluiceConfig
 import SluiceKafka
 import SluiceWire
 
@@ -19,6 +20,8 @@ struct KafkaRequestHandler: Sendable {
     let logger: Logger
     /// Requests and errors per API (`protocol="kafka"`), and fetch conversions per topic.
     let metrics: BrokerMetrics
+    /// What DescribeConfigs reports for this broker and the defaults of topic keys.
+    let config: BrokerConfig
 
     /// What to send back: frame parts, or nil bytes (acks=0 produce); `close` after sending. nil: close at once.
     typealias Reply = (bytes: [FramePart]?, close: Bool)
@@ -68,6 +71,23 @@ struct KafkaRequestHandler: Sendable {
                 else { return nil }
                 count(api, ResponseBody.offsetForLeaderEpoch(answer).errorCodes)
                 return reply(request, KafkaOffsetForLeaderEpoch.responseBody(answer, version: version))
+            case .createTopics:
+                return try await createTopics(&request)
+            case .deleteTopics:
+                let wanted = try KafkaDeleteTopics.decodeRequest(&request.body, version: version)
+                guard case .deleteTopics(let answer) = await handle(request, .deleteTopics(wanted)) else { return nil }
+                count(api, ResponseBody.deleteTopics(answer).errorCodes)
+                return reply(request, KafkaDeleteTopics.responseBody(answer, version: version))
+            case .describeConfigs:
+                let wanted = try KafkaDescribeConfigs.decodeRequest(&request.body, version: version)
+                let image = broker.cache.image
+                let results = wanted.resources.map {
+                    KafkaConfigDescription.describe(
+                        $0, config: config, image: image, includeSynonyms: wanted.includeSynonyms,
+                        includeDocumentation: wanted.includeDocumentation)
+                }
+                count(api, Set(results.map(\.errorCode)))
+                return reply(request, KafkaDescribeConfigs.responseBody(results, version: version))
             case .apiVersions:
                 preconditionFailure("ApiVersions is answered above")
             }
@@ -169,6 +189,38 @@ struct KafkaRequestHandler: Sendable {
             return KafkaFetch.Records(parts: converted.parts, byteCount: converted.byteCount)
         }
         return (parts, false)
+    }
+
+    /// CreateTopics: manual replica assignments refused per topic, validate_only answered by the broker's checks
+    /// without creating, the rest created through the controller like the native request.
+    private func createTopics(_ request: inout KafkaRequest) async throws(KafkaProtocolError) -> Reply? {
+        let version = request.apiVersion
+        let decoded = try KafkaCreateTopics.decodeRequest(&request.body, version: version)
+        var results: [String: TopicResult] = [:]
+        var toCreate = decoded.create
+        toCreate.topics.removeAll { topic in
+            if decoded.manuallyAssigned.contains(topic.name) {
+                results[topic.name] = TopicResult(
+                    name: topic.name, errorCode: .invalidRequest,
+                    errorMessage: "manual replica assignment is not supported: the controller assigns replicas")
+                return true
+            }
+            if decoded.validateOnly {
+                results[topic.name] = broker.validateCreation(topic)
+                return true
+            }
+            return false
+        }
+        if !toCreate.topics.isEmpty, case .createTopics(let created) = await handle(request, .createTopics(toCreate)) {
+            for result in created.topics { results[result.name] = result }
+        }
+        let answer = TopicResultsResponse(
+            topics: decoded.create.topics.map {
+                results[$0.name]
+                    ?? TopicResult(name: $0.name, errorCode: .unknownServerError, errorMessage: "no answer for this topic")
+            })
+        count(.createTopics, ResponseBody.createTopics(answer).errorCodes)
+        return reply(request, KafkaCreateTopics.responseBody(answer, version: version))
     }
 
     /// InitProducerId: an idempotent producer's id from the broker's block; a transactional id is refused.

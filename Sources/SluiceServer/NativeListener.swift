@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SluiceBroker
+import SluiceConfig
 import SluiceKafka
 import SluiceWire
 
@@ -24,12 +25,12 @@ struct NativeListener: Sendable {
     /// Kafka requests on this port: decoded into the native requests they mean, answered through `handler`.
     let kafka: KafkaRequestHandler
 
-    init(handler: BrokerRequestHandler, metrics: BrokerMetrics, maxFrameBytes: Int, logger: Logger) {
+    init(handler: BrokerRequestHandler, metrics: BrokerMetrics, config: BrokerConfig, logger: Logger) {
         self.handler = handler
-        self.maxFrameBytes = maxFrameBytes
+        self.maxFrameBytes = config.socketRequestMaxBytes
         self.logger = logger
         self.metrics = metrics
-        self.kafka = KafkaRequestHandler(broker: handler, logger: logger, metrics: metrics)
+        self.kafka = KafkaRequestHandler(broker: handler, logger: logger, metrics: metrics, config: config)
         metrics.registerRequests(apis: KafkaApiKey.allCases.map(\.name), protocol: .kafka)
     }
 

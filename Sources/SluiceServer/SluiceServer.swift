@@ -133,7 +133,7 @@ public struct SluiceServer: Service {
             }
             tasks.addTask {
                 await NativeListener(
-                    handler: handler, metrics: metrics, maxFrameBytes: config.socketRequestMaxBytes, logger: logger
+                    handler: handler, metrics: metrics, config: config, logger: logger
                 ).serve(native)
                 return .stopped("the native listener")
             }

@@ -125,4 +125,40 @@ import Testing
         let consumed = (output["consumed"] as? [[Any]] ?? []).map { "\($0[0]) \($0[1]) \($0[2]) \($0[3])" }
         #expect(consumed == (0..<100).map { "\($0) k\($0) native value \($0) 1" })
     }
+
+    @Test func kafkaPythonsAdminClientCreatesDescribesAndDeletesTopics() throws {
+        // Written as a file would set it: retention in hours, so the topic's retention.ms names that key.
+        let broker = try BrokerProcess(overrides: ["log.retention.hours=24", "log.segment.bytes=1048576"])
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let output = try Self.run(Self.venvPython, "kafka_python_admin.py", [broker.bootstrap])
+        #expect(output["created"] as? [[AnyHashable]] == [["admin-orders", 0]])
+        #expect(output["illegal"] as? String == "InvalidTopicError")
+        #expect(output["validated"] as? [[AnyHashable]] == [["only-validated", 0]])
+        #expect(output["topics_after_create"] as? [String] == ["admin-orders"], "validate_only created nothing")
+        let topic = try #require(output["topic_configs"] as? [String: [Any]])
+        #expect(Set(topic.keys) == ["retention.ms", "retention.bytes", "segment.bytes", "max.message.bytes",
+            "min.insync.replicas", "flush.messages", "flush.ms", "index.interval.bytes", "unclean.leader.election.enable"])
+        #expect(topic["retention.ms"]?[0] as? String == "60000")
+        #expect(topic["retention.ms"]?[1] as? String == "DYNAMIC_TOPIC_CONFIG")
+        #expect(
+            topic["retention.ms"]?[2] as? [[String]] == [
+                ["retention.ms", "DYNAMIC_TOPIC_CONFIG"], ["log.retention.hours", "STATIC_BROKER_CONFIG"],
+            ])
+        #expect(topic["segment.bytes"]?[0] as? String == "1048576")
+        #expect(topic["segment.bytes"]?[1] as? String == "STATIC_BROKER_CONFIG")
+        #expect(topic["unclean.leader.election.enable"]?[1] as? String == "DEFAULT_CONFIG")
+        let brokerConfigs = try #require(output["broker_configs"] as? [String: [Any]])
+        #expect(brokerConfigs["log.segment.bytes"]?[0] as? String == "1048576")
+        #expect(brokerConfigs["log.segment.bytes"]?[1] as? String == "STATIC_BROKER_CONFIG")
+        #expect(brokerConfigs["num.partitions"]?[1] as? String == "DEFAULT_CONFIG")
+        #expect(brokerConfigs["num.partitions"]?[2] as? Bool == true, "read-only: no AlterConfigs")
+        #expect(output["deleted"] as? [[AnyHashable]] == [["admin-orders", 0]])
+        #expect(output["topics_after_delete"] as? [String] == [])
+        // The native CLI sees the same: created with 3 partitions and its override, then gone.
+        let listed = try CLI.run(["topics", "list", "--bootstrap-server", broker.bootstrap])
+        #expect(!listed.stdoutText.contains("admin-orders"), "\(listed.stdoutText)")
+    }
 }

@@ -305,4 +305,93 @@ import Testing
         }
         #expect(throws: KafkaProtocolError.self) { try KafkaFetch.decodeRequest(&fetch, version: 11) }
     }
+
+    @Test func createDeleteAndDescribeConfigsLayouts() throws {
+        var create = Self.body { writer in
+            writer.int32(2)
+            for (name, assigned) in [("a", false), ("b", true)] {
+                writer.string(name)
+                writer.int32(-1)
+                writer.int16(-1)
+                writer.int32(assigned ? 1 : 0)
+                if assigned {
+                    writer.int32(0)
+                    writer.int32Array([1, 2])
+                }
+                writer.int32(2)
+                writer.string("retention.ms")
+                writer.string("1000")
+                writer.string("segment.bytes")
+                writer.string(nil)  // null: the default, as if left out
+            }
+            writer.int32(5_000)
+            writer.bool(true)
+        }
+        let decoded = try KafkaCreateTopics.decodeRequest(&create, version: 4)
+        #expect(create.remaining == 0)
+        #expect(decoded.create.topics.map(\.name) == ["a", "b"])
+        #expect(decoded.create.topics[0].numPartitions == -1)
+        #expect(decoded.create.topics[0].replicationFactor == -1)
+        #expect(decoded.create.topics[0].configs.map(\.key) == ["retention.ms"])
+        #expect(decoded.manuallyAssigned == ["b"])
+        #expect(decoded.validateOnly)
+        #expect(decoded.create.timeoutMs == 5_000)
+        var created = KafkaReader(KafkaCreateTopics.responseBody(
+            TopicResultsResponse(topics: [TopicResult(name: "a"), TopicResult(name: "b", errorCode: .invalidRequest, errorMessage: "no")]),
+            version: 4))
+        #expect(try created.int32() == 0)
+        #expect(try created.arrayLength() == 2)
+        #expect(try created.string() == "a")
+        #expect(try created.int16() == 0)
+        #expect(try created.nullableString() == nil)
+        #expect(try created.string() == "b")
+        #expect(try created.int16() == ErrorCode.invalidRequest.rawValue)
+        #expect(try created.nullableString() == "no")
+        #expect(created.remaining == 0)
+
+        var delete = Self.body { writer in
+            writer.int32(1)
+            writer.string("a")
+            writer.int32(1_000)
+        }
+        #expect(try KafkaDeleteTopics.decodeRequest(&delete, version: 3) == DeleteTopicsRequest(topics: ["a"], timeoutMs: 1_000))
+
+        var describe = Self.body { writer in
+            writer.int32(2)
+            writer.int8(2)
+            writer.string("a")
+            writer.int32(-1)
+            writer.int8(4)
+            writer.string("1")
+            writer.int32(1)
+            writer.string("num.partitions")
+            writer.bool(true)
+            writer.bool(false)
+        }
+        let resources = try KafkaDescribeConfigs.decodeRequest(&describe, version: 3)
+        #expect(resources.resources == [.init(type: 2, name: "a", keys: nil), .init(type: 4, name: "1", keys: ["num.partitions"])])
+        #expect(resources.includeSynonyms)
+        #expect(describe.remaining == 0)
+        let entry = KafkaDescribeConfigs.Entry(
+            name: "retention.ms", value: "1000", readOnly: false, source: .topicConfig, isSensitive: false,
+            synonyms: [.init(name: "retention.ms", value: "1000", source: .topicConfig)], type: .long, documentation: "d")
+        let result = KafkaDescribeConfigs.Result(errorCode: .none, errorMessage: nil, resourceType: 2, resourceName: "a", entries: [entry])
+        for version: Int16 in [1, 3] {
+            var reader = KafkaReader(KafkaDescribeConfigs.responseBody([result], version: version))
+            _ = try (reader.int32(), reader.arrayLength(), reader.int16(), reader.nullableString(), reader.int8(), reader.string())
+            #expect(try reader.arrayLength() == 1)
+            #expect(try reader.string() == "retention.ms")
+            #expect(try reader.nullableString() == "1000")
+            #expect(try reader.bool() == false)
+            #expect(try reader.int8() == 1, "DYNAMIC_TOPIC_CONFIG")
+            #expect(try reader.bool() == false)
+            #expect(try reader.arrayLength() == 1)
+            _ = try (reader.string(), reader.nullableString(), reader.int8())
+            if version >= 3 {
+                #expect(try reader.int8() == 5, "LONG")
+                #expect(try reader.nullableString() == "d")
+            }
+            #expect(reader.remaining == 0, "v\(version)")
+        }
+    }
 }
