@@ -123,11 +123,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Kafka's classic group coordinator, its committed offsets on SluiceBroker's __consumer_offsets topic.
+        .target(
+            name: "SluiceGroups",
+            dependencies: [
+                "SluiceBroker", "SluiceWire", "SluiceObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SluiceServer",
             dependencies: [
                 "SluiceBroker", "SluiceCluster", "SluiceStorage", "SluiceWire", "SluiceObservability", "SluiceConfig",
-                "SluiceProducer", "SluiceSystemd", "SluiceClient", "SluiceKafka",
+                "SluiceProducer", "SluiceSystemd", "SluiceClient", "SluiceKafka", "SluiceGroups",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -166,6 +177,8 @@ let package = Package(
         .testTarget(name: "SluiceStorageTests", dependencies: ["SluiceStorage", "SluiceWire", "SluiceObservability"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"]),
         .testTarget(
+            name: "SluiceGroupsTests", dependencies: ["SluiceGroups", "SluiceWire"]),
+        .testTarget(
             name: "SluiceKafkaTests",
             dependencies: ["SluiceKafka", "SluiceWire", .product(name: "NIOCore", package: "swift-nio")]),
         // Running real tools (promtool, journalctl) from tests: shared by the test targets that do, never by
@@ -179,6 +192,7 @@ let package = Package(
             name: "SluiceServerTests",
             dependencies: [
                 "SluiceServer", "SluiceBroker", "SluiceCluster", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
+                "SluiceGroups", "SluiceWire",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .testTarget(

@@ -2,7 +2,7 @@ extension BrokerConfig {
     /// Every key `sluiced` accepts, with type, default, rule, importance and documentation, in the
     /// order `--help-config` prints them; plus the reserved `gateway.` prefix.
     public static let definitions = ConfigDefinition(
-        keys: networkKeys + replicationKeys + logKeys + retentionKeys + sluiceKeys,
+        keys: networkKeys + replicationKeys + groupKeys + logKeys + retentionKeys + sluiceKeys,
         prefixes: [
             ConfigPrefix(
                 "gateway.",

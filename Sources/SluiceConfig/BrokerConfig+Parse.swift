@@ -92,6 +92,18 @@ extension BrokerConfig {
         clusterId = values.string("cluster.id")
         metricsEnabled = values.boolean("metrics.enabled")
         gatewayProperties = values.withPrefix("gateway.")
+        offsetsTopicNumPartitions = values.int("offsets.topic.num.partitions")
+        offsetsTopicReplicationFactor = values.int("offsets.topic.replication.factor")
+        groupInitialRebalanceDelayMs = values.int("group.initial.rebalance.delay.ms")
+        groupMinSessionTimeoutMs = values.int("group.min.session.timeout.ms")
+        groupMaxSessionTimeoutMs = values.int("group.max.session.timeout.ms")
+        guard groupMinSessionTimeoutMs <= groupMaxSessionTimeoutMs else {
+            throw ConfigError(
+                code: .invalidValue, key: "group.min.session.timeout.ms", value: String(groupMinSessionTimeoutMs),
+                problem: "larger than group.max.session.timeout.ms (\(groupMaxSessionTimeoutMs))")
+        }
+        offsetsCommitTimeoutMs = values.int("offsets.commit.timeout.ms")
+        offsetMetadataMaxBytes = values.int("offset.metadata.max.bytes")
         entries = ConfigEntry.entries(of: values)
         assert(!logDirs.isEmpty, "log.dirs validator refuses an empty list")
         assert(logRetentionMs == -1 || logRetentionMs >= 1, "retention validators refuse 0 and below -1")

@@ -104,6 +104,20 @@ public struct BrokerConfig: Sendable, Hashable {
     /// `gateway.*`: the gateway producer's settings with the prefix removed (`gateway.linger.ms` →
     /// `linger.ms`), raw; `GatewayConfig` in SluiceServer validates them at start.
     public let gatewayProperties: [String: String]
+    /// `offsets.topic.num.partitions`
+    public let offsetsTopicNumPartitions: Int
+    /// `offsets.topic.replication.factor`: capped at the brokers registered when the topic is created.
+    public let offsetsTopicReplicationFactor: Int
+    /// `group.initial.rebalance.delay.ms`
+    public let groupInitialRebalanceDelayMs: Int
+    /// `group.min.session.timeout.ms`
+    public let groupMinSessionTimeoutMs: Int
+    /// `group.max.session.timeout.ms`
+    public let groupMaxSessionTimeoutMs: Int
+    /// `offsets.commit.timeout.ms`
+    public let offsetsCommitTimeoutMs: Int
+    /// `offset.metadata.max.bytes`
+    public let offsetMetadataMaxBytes: Int
     /// Every key with its value and whether it was set: what Kafka's DescribeConfigs reports for this broker.
     public let entries: [ConfigEntry]
 }

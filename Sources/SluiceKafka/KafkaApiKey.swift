@@ -4,6 +4,15 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
     case fetch = 1
     case listOffsets = 2
     case metadata = 3
+    case offsetCommit = 8
+    case offsetFetch = 9
+    case findCoordinator = 10
+    case joinGroup = 11
+    case heartbeat = 12
+    case leaveGroup = 13
+    case syncGroup = 14
+    case describeGroups = 15
+    case listGroups = 16
     case apiVersions = 18
     case createTopics = 19
     case deleteTopics = 20
@@ -20,6 +29,15 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         case .fetch: return 4...11
         case .listOffsets: return 1...5
         case .metadata: return 0...8
+        case .offsetCommit: return 2...7
+        case .offsetFetch: return 1...5
+        case .findCoordinator: return 0...2
+        case .joinGroup: return 0...5
+        case .heartbeat: return 0...3
+        case .leaveGroup: return 0...3
+        case .syncGroup: return 0...3
+        case .describeGroups: return 0...4
+        case .listGroups: return 0...2
         case .apiVersions: return 0...3
         case .createTopics: return 2...4
         case .deleteTopics: return 1...3
@@ -45,6 +63,13 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         case .fetch: return version >= 12
         case .listOffsets: return version >= 6
         case .metadata: return version >= 9
+        case .offsetCommit: return version >= 8
+        case .offsetFetch: return version >= 6
+        case .findCoordinator: return version >= 3
+        case .joinGroup: return version >= 6
+        case .heartbeat, .leaveGroup, .syncGroup: return version >= 4
+        case .describeGroups: return version >= 5
+        case .listGroups: return version >= 3
         case .apiVersions: return version >= 3
         case .createTopics: return version >= 5
         case .deleteTopics: return version >= 4
@@ -61,6 +86,15 @@ public enum KafkaApiKey: Int16, Sendable, CaseIterable {
         case .fetch: return "Fetch"
         case .listOffsets: return "ListOffsets"
         case .metadata: return "Metadata"
+        case .offsetCommit: return "OffsetCommit"
+        case .offsetFetch: return "OffsetFetch"
+        case .findCoordinator: return "FindCoordinator"
+        case .joinGroup: return "JoinGroup"
+        case .heartbeat: return "Heartbeat"
+        case .leaveGroup: return "LeaveGroup"
+        case .syncGroup: return "SyncGroup"
+        case .describeGroups: return "DescribeGroups"
+        case .listGroups: return "ListGroups"
         case .apiVersions: return "ApiVersions"
         case .createTopics: return "CreateTopics"
         case .deleteTopics: return "DeleteTopics"

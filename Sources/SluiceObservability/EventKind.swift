@@ -38,6 +38,10 @@ public enum EventKind: String, Sendable, CaseIterable {
     case brokerSessionLost = "broker_session_lost"
     /// The metadata store (etcd) cannot be reached.
     case metadataStoreUnavailable = "metadata_store_unavailable"
+    /// A consumer group completed a rebalance: a new generation with its members.
+    case groupRebalanced = "group_rebalanced"
+    /// A consumer group's last member left; its committed offsets stay.
+    case groupEmpty = "group_empty"
 
     /// The journald `MESSAGE_ID` of this kind: 32 lowercase hex digits, fixed forever.
     public var messageID: String {
@@ -59,6 +63,8 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .configError: return "9e4253bb25b84cf08e62e15c83e32e2b"
         case .brokerSessionLost: return "5a7edd466fa0474caa1382cfcfecbfd2"
         case .metadataStoreUnavailable: return "1722c9ea80e9405ba947e96d4eb772fc"
+        case .groupRebalanced: return "e54452bbab33444b80c390d6d4c182b0"
+        case .groupEmpty: return "41df1c9a80a7433ca8a9d322654006ae"
         }
     }
 
@@ -66,7 +72,7 @@ public enum EventKind: String, Sendable, CaseIterable {
     /// records lost) are raised by their emitter methods.
     public var defaultPriority: SyslogPriority {
         switch self {
-        case .brokerReady, .brokerRegistered, .isrExpand, .logRecovered: return .info
+        case .brokerReady, .brokerRegistered, .isrExpand, .logRecovered, .groupRebalanced, .groupEmpty: return .info
         case .brokerStopping, .controllerElected, .controllerResigned, .leaderElected: return .notice
         case .brokerLost, .isrShrink, .logTruncated, .producerFenced: return .warning
         case .partitionOffline, .underMinISR, .configError, .brokerSessionLost, .metadataStoreUnavailable: return .error
@@ -98,6 +104,8 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .configError: return ["KEY", "VALUE", "PROBLEM"]
         case .brokerSessionLost: return ["BROKER_ID", "LEASE_ID", "ROLES_DROPPED"]
         case .metadataStoreUnavailable: return ["ENDPOINTS", "ERROR"]
+        case .groupRebalanced: return ["GROUP", "GENERATION", "MEMBERS", "REASON"]
+        case .groupEmpty: return ["GROUP"]
         }
     }
 }

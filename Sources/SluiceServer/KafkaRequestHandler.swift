@@ -3,6 +3,7 @@ import NIOCore
 import SluiceBroker
 import SluiceCluster
 import SluiceConfig
+import SluiceGroups
 import SluiceKafka
 import SluiceWire
 
@@ -22,6 +23,8 @@ struct KafkaRequestHandler: Sendable {
     let metrics: BrokerMetrics
     /// What DescribeConfigs reports for this broker and the defaults of topic keys.
     let config: BrokerConfig
+    /// The groups whose `__consumer_offsets` partition this broker leads.
+    let coordinator: GroupCoordinator
 
     /// What to send back: frame parts, or nil bytes (acks=0 produce); `close` after sending. nil: close at once.
     typealias Reply = (bytes: [FramePart]?, close: Bool)
@@ -88,6 +91,9 @@ struct KafkaRequestHandler: Sendable {
                 }
                 count(api, Set(results.map(\.errorCode)))
                 return reply(request, KafkaDescribeConfigs.responseBody(results, version: version))
+            case .findCoordinator, .joinGroup, .syncGroup, .heartbeat, .leaveGroup, .offsetCommit, .offsetFetch,
+                .listGroups, .describeGroups:
+                return try await groupRequest(api, &request, peer: peer)
             case .apiVersions:
                 preconditionFailure("ApiVersions is answered above")
             }
@@ -247,11 +253,11 @@ struct KafkaRequestHandler: Sendable {
             .body
     }
 
-    private func count(_ api: KafkaApiKey, _ errors: Set<ErrorCode>) {
+    func count(_ api: KafkaApiKey, _ errors: Set<ErrorCode>) {
         metrics.recordRequest(api: api.name, protocol: .kafka, errors: errors.subtracting([.none]))
     }
 
-    private func reply(_ request: KafkaRequest, _ body: ByteBuffer) -> Reply {
+    func reply(_ request: KafkaRequest, _ body: ByteBuffer) -> Reply {
         ([.bytes(KafkaRequest.responseFrame(correlationId: request.correlationId, body: body))], false)
     }
 
@@ -271,7 +277,8 @@ struct KafkaRequestHandler: Sendable {
                     leader: state.leader, leaderEpoch: state.leaderEpoch, replicas: state.replicas, isr: state.isr,
                     offlineReplicas: state.replicas.filter { image.brokers[$0] == nil })
             }
-            return KafkaMetadata.Topic(errorCode: .none, name: name, partitions: partitions)
+            return KafkaMetadata.Topic(
+                errorCode: .none, name: name, isInternal: name == GroupCoordinator.offsetsTopic, partitions: partitions)
         }
         return KafkaMetadata.Response(
             brokers: image.sortedBrokers,

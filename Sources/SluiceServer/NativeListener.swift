@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import SluiceBroker
 import SluiceConfig
+import SluiceGroups
 import SluiceKafka
 import SluiceWire
 
@@ -25,12 +26,16 @@ struct NativeListener: Sendable {
     /// Kafka requests on this port: decoded into the native requests they mean, answered through `handler`.
     let kafka: KafkaRequestHandler
 
-    init(handler: BrokerRequestHandler, metrics: BrokerMetrics, config: BrokerConfig, logger: Logger) {
+    init(
+        handler: BrokerRequestHandler, metrics: BrokerMetrics, config: BrokerConfig, coordinator: GroupCoordinator,
+        logger: Logger
+    ) {
         self.handler = handler
         self.maxFrameBytes = config.socketRequestMaxBytes
         self.logger = logger
         self.metrics = metrics
-        self.kafka = KafkaRequestHandler(broker: handler, logger: logger, metrics: metrics, config: config)
+        self.kafka = KafkaRequestHandler(
+            broker: handler, logger: logger, metrics: metrics, config: config, coordinator: coordinator)
         metrics.registerRequests(apis: KafkaApiKey.allCases.map(\.name), protocol: .kafka)
     }
 

@@ -1,5 +1,6 @@
 import SluiceBroker
 import SluiceCluster
+import SluiceGroups
 import SluiceObservability
 import SluiceProducer
 
@@ -28,6 +29,7 @@ public enum ObservabilityReference {
         text += section("Producer (`ProducerMetrics`: the gateway's producer in `sluiced`, any library embedding)",
             ProducerMetrics.definitions)
         text += section("Gateway (`GatewayMetrics`)", GatewayMetrics.definitions)
+        text += section("Consumer groups (`GroupMetrics`, on the group's coordinator)", GroupMetrics.definitions)
         text += "## Journald events\n\n"
         text += "Sent with `sd_journal_sendv` when a journal socket exists, else one line each on stderr with the "
             + "same fields. Filter with `journalctl SLUICE_EVENT=<event>` or `journalctl -x MESSAGE_ID=<id>`.\n\n"

@@ -8,6 +8,7 @@ import SluiceBroker
 import SluiceClient
 import SluiceCluster
 import SluiceConfig
+import SluiceGroups
 import SluiceObservability
 import SluiceStorage
 import SluiceSystemd
@@ -28,6 +29,8 @@ public struct SluiceServer: Service {
     let controllerMetrics: ControllerMetrics
     /// `sluice_metadata_store_*` and `sluice_broker_session_losses_total`, declared at start for either store.
     let storeMetrics: MetadataStoreMetrics
+    /// `sluice_group_*`, on the same registry.
+    let groupMetrics: GroupMetrics
     let events: EventEmitter
     let notifier: SystemdNotifier
 
@@ -39,6 +42,7 @@ public struct SluiceServer: Service {
         self.metrics = BrokerMetrics(version: SluiceVersion.current)
         self.controllerMetrics = ControllerMetrics(registry: metrics.registry)
         self.storeMetrics = MetadataStoreMetrics(registry: metrics.registry)
+        self.groupMetrics = GroupMetrics(registry: metrics.registry)
         self.notifier = SystemdNotifier()
     }
 
@@ -131,9 +135,16 @@ public struct SluiceServer: Service {
                 try await replication.run()
                 return .stopped("replication")
             }
+            let coordinator = GroupCoordinator(
+                settings: groupSettings, replicaManager: handler.replicaManager, metrics: groupMetrics, events: events,
+                logger: logger)
+            tasks.addTask {
+                await coordinator.run()
+                return .stopped("the group coordinator")
+            }
             tasks.addTask {
                 await NativeListener(
-                    handler: handler, metrics: metrics, config: config, logger: logger
+                    handler: handler, metrics: metrics, config: config, coordinator: coordinator, logger: logger
                 ).serve(native)
                 return .stopped("the native listener")
             }
@@ -619,5 +630,16 @@ public struct ServerStartError: Error, CustomStringConvertible {
         self.exitStatus = 78
         self.key = key
         self.value = value
+    }
+}
+
+extension SluiceServer {
+    /// The group coordinator's settings from the group keys.
+    var groupSettings: GroupCoordinator.Settings {
+        GroupCoordinator.Settings(
+            offsetsTopicPartitions: Int32(config.offsetsTopicNumPartitions),
+            initialRebalanceDelayMs: Int64(config.groupInitialRebalanceDelayMs),
+            sessionTimeoutRangeMs: Int32(config.groupMinSessionTimeoutMs)...Int32(config.groupMaxSessionTimeoutMs),
+            commitTimeoutMs: Int32(config.offsetsCommitTimeoutMs), metadataMaxBytes: config.offsetMetadataMaxBytes)
     }
 }

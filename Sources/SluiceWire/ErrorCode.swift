@@ -13,12 +13,23 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case notLeaderOrFollower = 6
     case requestTimedOut = 7
     case messageTooLarge = 10
+    case offsetMetadataTooLarge = 12
     case networkException = 13
+    case coordinatorLoadInProgress = 14
+    case coordinatorNotAvailable = 15
+    case notCoordinator = 16
     case invalidTopicException = 17
     case recordListTooLarge = 18
     case notEnoughReplicas = 19
     case notEnoughReplicasAfterAppend = 20
     case invalidRequiredAcks = 21
+    case illegalGeneration = 22
+    case inconsistentGroupProtocol = 23
+    case invalidGroupId = 24
+    case unknownMemberId = 25
+    case invalidSessionTimeout = 26
+    case rebalanceInProgress = 27
+    case invalidCommitOffsetSize = 28
     case invalidTimestamp = 32
     case unsupportedVersion = 35
     case topicAlreadyExists = 36
@@ -32,6 +43,8 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case duplicateSequenceNumber = 46
     case invalidProducerEpoch = 47
     case kafkaStorageError = 56
+    case nonEmptyGroup = 68
+    case groupIdNotFound = 69
     case fetchSessionIdNotFound = 70
     case topicDeletionDisabled = 73
     case fencedLeaderEpoch = 74
@@ -40,6 +53,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case preferredLeaderNotAvailable = 80
     case eligibleLeadersNotAvailable = 83
     case electionNotNeeded = 84
+    case memberIdRequired = 79
     case invalidRecord = 87
 
     /// Decodes a wire value; codes this build does not know become `.unknownServerError`.
@@ -60,12 +74,23 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .notLeaderOrFollower: "NOT_LEADER_OR_FOLLOWER"
         case .requestTimedOut: "REQUEST_TIMED_OUT"
         case .messageTooLarge: "MESSAGE_TOO_LARGE"
+        case .offsetMetadataTooLarge: "OFFSET_METADATA_TOO_LARGE"
         case .networkException: "NETWORK_EXCEPTION"
+        case .coordinatorLoadInProgress: "COORDINATOR_LOAD_IN_PROGRESS"
+        case .coordinatorNotAvailable: "COORDINATOR_NOT_AVAILABLE"
+        case .notCoordinator: "NOT_COORDINATOR"
         case .invalidTopicException: "INVALID_TOPIC_EXCEPTION"
         case .recordListTooLarge: "RECORD_LIST_TOO_LARGE"
         case .notEnoughReplicas: "NOT_ENOUGH_REPLICAS"
         case .notEnoughReplicasAfterAppend: "NOT_ENOUGH_REPLICAS_AFTER_APPEND"
         case .invalidRequiredAcks: "INVALID_REQUIRED_ACKS"
+        case .illegalGeneration: "ILLEGAL_GENERATION"
+        case .inconsistentGroupProtocol: "INCONSISTENT_GROUP_PROTOCOL"
+        case .invalidGroupId: "INVALID_GROUP_ID"
+        case .unknownMemberId: "UNKNOWN_MEMBER_ID"
+        case .invalidSessionTimeout: "INVALID_SESSION_TIMEOUT"
+        case .rebalanceInProgress: "REBALANCE_IN_PROGRESS"
+        case .invalidCommitOffsetSize: "INVALID_COMMIT_OFFSET_SIZE"
         case .invalidTimestamp: "INVALID_TIMESTAMP"
         case .unsupportedVersion: "UNSUPPORTED_VERSION"
         case .topicAlreadyExists: "TOPIC_ALREADY_EXISTS"
@@ -79,6 +104,8 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .duplicateSequenceNumber: "DUPLICATE_SEQUENCE_NUMBER"
         case .invalidProducerEpoch: "INVALID_PRODUCER_EPOCH"
         case .kafkaStorageError: "KAFKA_STORAGE_ERROR"
+        case .nonEmptyGroup: "NON_EMPTY_GROUP"
+        case .groupIdNotFound: "GROUP_ID_NOT_FOUND"
         case .fetchSessionIdNotFound: "FETCH_SESSION_ID_NOT_FOUND"
         case .topicDeletionDisabled: "TOPIC_DELETION_DISABLED"
         case .fencedLeaderEpoch: "FENCED_LEADER_EPOCH"
@@ -87,6 +114,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .preferredLeaderNotAvailable: "PREFERRED_LEADER_NOT_AVAILABLE"
         case .eligibleLeadersNotAvailable: "ELIGIBLE_LEADERS_NOT_AVAILABLE"
         case .electionNotNeeded: "ELECTION_NOT_NEEDED"
+        case .memberIdRequired: "MEMBER_ID_REQUIRED"
         case .invalidRecord: "INVALID_RECORD"
         }
     }
@@ -96,7 +124,8 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         switch self {
         case .corruptMessage, .unknownTopicOrPartition, .leaderNotAvailable, .notLeaderOrFollower, .requestTimedOut,
             .networkException, .notEnoughReplicas, .notEnoughReplicasAfterAppend, .kafkaStorageError,
-            .fencedLeaderEpoch, .unknownLeaderEpoch, .notController, .fetchSessionIdNotFound:
+            .fencedLeaderEpoch, .unknownLeaderEpoch, .notController, .fetchSessionIdNotFound, .coordinatorLoadInProgress,
+            .coordinatorNotAvailable, .notCoordinator, .rebalanceInProgress:
             true
         default:
             false

@@ -44,7 +44,8 @@ import Testing
         }
         // Produce is advertised from v0 (served from v3) for librdkafka before 2.11.1; the rest as served.
         #expect(ranges == [
-            0: 0...8, 1: 4...11, 2: 1...5, 3: 0...8, 18: 0...3, 19: 2...4, 20: 1...3, 22: 0...1, 23: 2...3, 32: 1...3,
+            0: 0...8, 1: 4...11, 2: 1...5, 3: 0...8, 8: 2...7, 9: 1...5, 10: 0...2, 11: 0...5, 12: 0...3, 13: 0...3,
+            14: 0...3, 15: 0...4, 16: 0...2, 18: 0...3, 19: 2...4, 20: 1...3, 22: 0...1, 23: 2...3, 32: 1...3,
         ])
         #expect(reader.remaining == 0, "v0 has no throttle time")
     }

@@ -51,10 +51,10 @@ import Testing
 
     @Test func eventNamesAreTheDocumentedSnakeCaseNames() {
         let names = Set(EventKind.allCases.map(\.rawValue))
-        #expect(names.count == 17)
+        #expect(names.count == 19)
         for name in [
             "broker_ready", "leader_elected", "isr_shrink", "log_truncated", "config_error", "under_min_isr",
-            "broker_session_lost", "metadata_store_unavailable",
+            "broker_session_lost", "metadata_store_unavailable", "group_rebalanced", "group_empty",
         ] {
             #expect(names.contains(name))
         }

@@ -45,6 +45,8 @@ import Testing
         emitter.configError(key: "log.dirs", value: "", problem: "must name at least one directory")
         emitter.brokerSessionLost(brokerId: 2, leaseId: 7_587_000, rolesDropped: 4)
         emitter.metadataStoreUnavailable(endpoints: "127.0.0.1:2379", error: "connection refused")
+        emitter.groupRebalanced(group: "billing", generation: 3, members: 2, reason: "member_joined")
+        emitter.groupEmpty(group: "billing")
         return EventKind.allCases
     }
 

@@ -5,7 +5,10 @@ import SluiceObservability
 import SluiceProducer
 import SluiceServer
 import SluiceTestSupport
+import SluiceWire
 import Testing
+
+@testable import SluiceGroups
 
 /// `sluiced` declares the broker's, its gateway producer's and the gateway's metrics on one registry, so one
 /// scrape of `/metrics` shows them all; the combined exposition must stay valid Prometheus text.
@@ -30,6 +33,11 @@ import Testing
         producer.recordDeliveryLatency(.milliseconds(9))
         GatewayMetrics(registry: broker.registry).recordRequest(code: 200, duration: .milliseconds(4))
         broker.recordRequest(api: "Produce", protocol: .kafka, errors: [.notLeaderOrFollower])
+        let groups = GroupMetrics(registry: broker.registry)
+        groups.observe(group: "billing", members: 2, generation: 3)
+        groups.rebalanced(group: "billing", reason: "join")
+        groups.committed(group: "billing", topicPartition: TopicPartition(topic: "orders", partition: 0), offset: 7)
+        groups.lag(group: "billing", topicPartition: TopicPartition(topic: "orders", partition: 0), records: 1)
         _ = MetadataStoreMetrics(registry: broker.registry)
         ControllerMetrics(registry: broker.registry).observe(
             controller: ControllerInfo(brokerId: 1, epoch: 3), localBrokerId: 1, brokersAlive: 1, offlinePartitions: 0)
@@ -51,7 +59,7 @@ import Testing
     @Test func everyDeclaredMetricOfTheDaemonIsExposedWithHelpAndType() {
         let text = Self.populatedRegistry().emit()
         let all = BrokerMetrics.definitions + ControllerMetrics.definitions + ProducerMetrics.definitions
-            + GatewayMetrics.definitions + MetadataStoreMetrics.definitions
+            + GatewayMetrics.definitions + MetadataStoreMetrics.definitions + GroupMetrics.definitions
         for definition in all {
             #expect(text.contains("# HELP \(definition.name) "), "no HELP for \(definition.name)")
             #expect(text.contains("# TYPE \(definition.name) \(definition.kind.rawValue)\n"), "\(definition.name)")

@@ -1,0 +1,102 @@
+import NIOCore
+import SluiceWire
+
+/// OffsetCommit and OffsetFetch: committed offsets are records of the group's `__consumer_offsets` partition,
+/// appended with acks=all (answered only once the partition's ISR has them) and cached here for OffsetFetch.
+extension GroupCoordinator {
+    /// One partition's commit as a client sends it.
+    public struct OffsetToCommit: Sendable {
+        public var topicPartition: TopicPartition
+        public var offset: Int64
+        public var leaderEpoch: Int32
+        public var metadata: String?
+
+        public init(topicPartition: TopicPartition, offset: Int64, leaderEpoch: Int32, metadata: String?) {
+            self.topicPartition = topicPartition
+            self.offset = offset
+            self.leaderEpoch = leaderEpoch
+            self.metadata = metadata
+        }
+    }
+
+    /// OffsetCommit: a member of the current generation, or anyone while the group has no members (a consumer
+    /// that assigns its partitions itself: generation -1). Returns one error per partition, in order.
+    public func commit(
+        groupId: String, generationId: Int32, memberId: String, offsets toCommit: [OffsetToCommit]
+    ) async -> [ErrorCode] {
+        let error = await commitError(groupId: groupId, generationId: generationId, memberId: memberId)
+        guard error == .none else { return toCommit.map { _ in error } }
+        let nowMs = wallClockMs()
+        var accepted: [OffsetCommitRecord] = []
+        var results: [ErrorCode] = toCommit.map { _ in .none }
+        for (index, entry) in toCommit.enumerated() {
+            guard (entry.metadata?.utf8.count ?? 0) <= settings.metadataMaxBytes else {
+                results[index] = .offsetMetadataTooLarge
+                continue
+            }
+            accepted.append(
+                OffsetCommitRecord(
+                    group: groupId, topicPartition: entry.topicPartition,
+                    commit: CommittedOffset(
+                        offset: entry.offset, leaderEpoch: entry.leaderEpoch, metadata: entry.metadata,
+                        commitTimestampMs: nowMs)))
+        }
+        guard !accepted.isEmpty else { return results }
+        let written = await append(accepted, groupId: groupId, timestampMs: nowMs)
+        guard written == .none else {
+            return results.map { $0 == .none ? written : $0 }
+        }
+        // Applied only after the ISR has the records: a commit answered is a commit a failover keeps.
+        for record in accepted { apply(record) }
+        return results
+    }
+
+    private func commitError(groupId: String, generationId: Int32, memberId: String) async -> ErrorCode {
+        let error = await coordinatorError(for: groupId)
+        guard error == .none else { return error }
+        guard !groupId.isEmpty else { return .invalidGroupId }
+        guard let group = groups[groupId], !group.isEmpty else {
+            // No members: only a commit outside any generation (a consumer assigning partitions itself).
+            return generationId < 0 ? .none : .illegalGeneration
+        }
+        guard let member = group.members[memberId] else { return .unknownMemberId }
+        guard generationId == group.generationId else { return .illegalGeneration }
+        member.lastSeenMs = monotonicMs()
+        return group.state == .completingRebalance ? .rebalanceInProgress : .none
+    }
+
+    /// Appends `records` as one batch to the group's offsets partition and waits for its ISR. Maps the produce
+    /// errors as Kafka's coordinator does: a lost leadership is NOT_COORDINATOR, too few replicas
+    /// COORDINATOR_NOT_AVAILABLE.
+    private func append(_ records: [OffsetCommitRecord], groupId: String, timestampMs: Int64) async -> ErrorCode {
+        var builder = RecordBatchBuilder(firstTimestamp: timestampMs)
+        for record in records { builder.append(key: record.key, value: record.value, timestamp: timestampMs) }
+        let partition = Self.partition(of: groupId, partitions: settings.offsetsTopicPartitions)
+        var request = ProduceRequest(
+            acks: -1, timeoutMs: settings.commitTimeoutMs,
+            topics: [ProduceTopicData(name: Self.offsetsTopic, partitions: [
+                ProducePartitionData(partition: partition, records: builder.finish())
+            ])])
+        let response = await replicaManager.produce(&request)
+        let code = response.topics.first?.partitions.first?.errorCode ?? .unknownServerError
+        switch code {
+        case .none: return .none
+        case .notLeaderOrFollower, .unknownTopicOrPartition: return .notCoordinator
+        case .notEnoughReplicas, .notEnoughReplicasAfterAppend, .requestTimedOut: return .coordinatorNotAvailable
+        case .messageTooLarge, .recordListTooLarge: return .invalidCommitOffsetSize
+        default: return .unknownServerError
+        }
+    }
+
+    /// OffsetFetch: the committed offset of each partition asked for (-1 when none), or of every partition the
+    /// group committed when `partitions` is nil.
+    public func fetchOffsets(
+        groupId: String, partitions: [TopicPartition]?
+    ) async -> (ErrorCode, [(TopicPartition, CommittedOffset?)]) {
+        let error = await coordinatorError(for: groupId)
+        guard error == .none else { return (error, []) }
+        let committed = offsets[groupId] ?? [:]
+        let wanted = partitions ?? committed.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        return (.none, wanted.map { ($0, committed[$0]) })
+    }
+}

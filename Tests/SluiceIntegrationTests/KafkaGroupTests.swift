@@ -1,0 +1,190 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+/// Kafka's classic consumer groups against a real broker, with real clients: confluent-kafka consumers subscribing
+/// with a group.id, committing, resuming after the broker restarts, splitting partitions when a second member joins,
+/// and taking them back when one leaves or dies; the coordinator's events and metrics say so.
+@Suite struct KafkaGroupTests {
+    static let overrides = [
+        "offsets.topic.num.partitions=3", "group.initial.rebalance.delay.ms=0", "group.min.session.timeout.ms=1000",
+        "auto.create.topics.enable=false",
+    ]
+
+    /// A consumer process of Tests/kafka-clients/confluent_group_member.py, stopped through its stop file.
+    final class Member {
+        let process = Process()
+        let stopFile: String
+        let outputPath: String
+
+        init(
+            python: String = KafkaPythonClientTests.venvPython, broker: BrokerProcess, group: String, topic: String,
+            max: Int = 1_000_000, commit: Bool = false, sessionTimeoutMs: Int = 6_000
+        ) throws {
+            let directory = try TestTools.makeTemporaryDirectory()
+            stopFile = directory + "/stop"
+            outputPath = directory + "/out"
+            FileManager.default.createFile(atPath: outputPath, contents: nil)
+            // The interpreter itself (no `timeout` wrapper, whose death would not kill it): the script bounds its
+            // own run at 120 s, and kill9 must reach the consumer to stop its heartbeats.
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [
+                KafkaPythonClientTests.root + "/Tests/kafka-clients/confluent_group_member.py",
+                broker.bootstrap, group, topic, "\(max)", stopFile, commit ? "1" : "0", "\(sessionTimeoutMs)",
+            ]
+            process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// The JSON lines printed so far.
+        var lines: [[String: Any]] {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
+
+        /// Asks the consumer to close (it leaves the group) and waits for its summary, bounded.
+        func stop() throws -> [String: Any] {
+            FileManager.default.createFile(atPath: stopFile, contents: nil)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+            if process.isRunning { kill9() }
+            return try #require(lines.last { $0["events"] != nil }, "\(lines)")
+        }
+
+        func waitForExit(timeout: Duration) -> [String: Any]? {
+            let deadline = ContinuousClock.now.advanced(by: timeout)
+            while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+            return lines.last { $0["events"] != nil }
+        }
+
+        func kill9() {
+            guard process.isRunning else { return }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        deinit { kill9() }
+    }
+
+    /// Polls the broker's stderr until a `group_rebalanced` (or `group_empty`) event matches, bounded.
+    static func awaitEvent(
+        _ name: String, in broker: BrokerProcess, timeout: Duration = .seconds(30), _ matches: ([String: String]) -> Bool
+    ) -> [String: String]? {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if let event = ClusterHarness.events(name, in: broker).last(where: matches) { return event }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    static func produce(_ values: [String], topic: String, partitions: Int, broker: BrokerProcess) throws {
+        let created = try CLI.run(
+            ["topics", "create", topic, "--partitions", "\(partitions)", "--bootstrap-server", broker.bootstrap])
+        #expect(created.status == 0, "\(created.stderr)")
+        let produced = try KafkaClientTests.kcat(["-b", broker.bootstrap, "-P", "-t", topic], input: values)
+        #expect(produced.status == 0, "\(produced.output)")
+    }
+
+    @Test func aGroupCommitsAndResumesWhereItLeftOffAfterTheBrokerRestarts() throws {
+        let first = try BrokerProcess(overrides: Self.overrides)
+        defer { first.kill9() }
+        let values = (1...1_000).map(String.init)
+        try Self.produce(values, topic: "resume", partitions: 1, broker: first)
+        let reader = try Member(broker: first, group: "billing", topic: "resume", max: 400, commit: true)
+        let read = try #require(reader.waitForExit(timeout: .seconds(60)), "\(reader.lines)")
+        #expect(read["values"] as? [String] == Array(values[..<400]))
+        #expect((read["committed"] as? [[Int]])?.first == [0, 400])
+        #expect(Self.awaitEvent("group_empty", in: first) { $0["GROUP"] == "billing" } != nil)
+        #expect(first.stop() == 0)
+        // A new broker process on the same data: the commit was a record of __consumer_offsets, replayed on load.
+        let second = try BrokerProcess(dataDir: first.dataDir, overrides: Self.overrides, nativePort: first.nativePort)
+        defer {
+            second.stop()
+            second.removeData()
+        }
+        let resumed = try Member(
+            python: KafkaPythonClientTests.debianPython, broker: second, group: "billing", topic: "resume", max: 600,
+            commit: true)
+        let rest = try #require(resumed.waitForExit(timeout: .seconds(60)), "\(resumed.lines)")
+        #expect(rest["values"] as? [String] == Array(values[400...]), "no record twice, none skipped")
+        #expect((rest["committed"] as? [[Int]])?.first == [0, 1_000])
+        let committed = #"sluice_group_committed_offset{group="billing",topic="resume",partition="0"}"#
+        #expect(try KafkaClientTests.metric(second, committed) == 1_000)
+        // The lag gauge is refreshed every 100 ms by the coordinator.
+        let lag = #"sluice_group_lag_records{group="billing",topic="resume",partition="0"}"#
+        let lagDeadline = ContinuousClock.now.advanced(by: .seconds(5))
+        while try KafkaClientTests.metric(second, lag) != 0, ContinuousClock.now < lagDeadline { usleep(50_000) }
+        #expect(try KafkaClientTests.metric(second, lag) == 0)
+    }
+
+    @Test func aSecondMemberSplitsThePartitionsAndTheyComeBackWhenItLeaves() throws {
+        let broker = try BrokerProcess(overrides: Self.overrides)
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        try Self.produce((1...200).map(String.init), topic: "shared", partitions: 4, broker: broker)
+        let first = try Member(broker: broker, group: "workers", topic: "shared")
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "workers" && $0["MEMBERS"] == "1" } != nil)
+        let second = try Member(broker: broker, group: "workers", topic: "shared")
+        let joined = Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "workers" && $0["MEMBERS"] == "2" }
+        #expect(joined?["REASON"] == "member_joined")
+        // The second member's share, once it has one.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while second.lines.first(where: { $0["assigned"] != nil }) == nil, ContinuousClock.now < deadline { usleep(50_000) }
+        let secondSummary = try second.stop()
+        let left = Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "workers" && $0["REASON"] == "member_left" }
+        #expect(left?["MEMBERS"] == "1")
+        // The first member gets all four back before it stops.
+        let regained = ContinuousClock.now.advanced(by: .seconds(30))
+        while (first.lines.compactMap { $0["assigned"] as? [Int] }.last ?? []) != [0, 1, 2, 3] || first.lines.filter({ $0["assigned"] != nil }).count < 3,
+            ContinuousClock.now < regained
+        {
+            usleep(50_000)
+        }
+        // And reads every record (partitions it did not hold before start again from the earliest: no commits).
+        while (first.lines.compactMap { $0["distinct"] as? Int }.last ?? 0) < 200, ContinuousClock.now < regained {
+            usleep(50_000)
+        }
+        let firstSummary = try first.stop()
+        let firstAssignments = (firstSummary["events"] as? [[Any]] ?? []).filter { $0[0] as? String == "assign" }
+            .compactMap { $0[1] as? [Int] }
+        let secondAssignments = (secondSummary["events"] as? [[Any]] ?? []).filter { $0[0] as? String == "assign" }
+            .compactMap { $0[1] as? [Int] }
+        #expect(firstAssignments.first == [0, 1, 2, 3])
+        #expect(firstAssignments.last == [0, 1, 2, 3])
+        let split = try #require(firstAssignments.dropFirst().first, "\(firstAssignments)")
+        let share = try #require(secondAssignments.first, "\(secondSummary)")
+        #expect(split.count == 2 && share.count == 2, "\(split) and \(share)")
+        #expect(Set(split).union(share) == [0, 1, 2, 3], "disjoint halves: \(split) and \(share)")
+        let consumed = firstSummary["values"] as? [String] ?? []
+        #expect(Set(consumed) == Set((1...200).map(String.init)), "the remaining member reads every record")
+        #expect(Self.awaitEvent("group_empty", in: broker) { $0["GROUP"] == "workers" } != nil)
+    }
+
+    @Test func aMemberThatDiesIsDroppedAfterItsSessionTimeout() throws {
+        let broker = try BrokerProcess(overrides: Self.overrides)
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        try Self.produce((1...20).map(String.init), topic: "fragile", partitions: 2, broker: broker)
+        let survivor = try Member(broker: broker, group: "fragile-group", topic: "fragile", sessionTimeoutMs: 2_000)
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "fragile-group" && $0["MEMBERS"] == "1" } != nil)
+        let victim = try Member(broker: broker, group: "fragile-group", topic: "fragile", sessionTimeoutMs: 2_000)
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "fragile-group" && $0["MEMBERS"] == "2" } != nil)
+        victim.kill9()  // no LeaveGroup: only the missing heartbeats tell
+        let expired = Self.awaitEvent("group_rebalanced", in: broker) {
+            $0["GROUP"] == "fragile-group" && $0["REASON"] == "session_timeout"
+        }
+        #expect(expired?["MEMBERS"] == "1")
+        let timeouts = #"sluice_group_rebalances_total{group="fragile-group",reason="session_timeout"}"#
+        #expect(try KafkaClientTests.metric(broker, timeouts) == 1)
+        #expect(try KafkaClientTests.metric(broker, #"sluice_group_members{group="fragile-group"}"#) == 1)
+        _ = try survivor.stop()
+    }
+}
