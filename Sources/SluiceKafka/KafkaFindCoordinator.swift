@@ -8,6 +8,11 @@ public enum KafkaFindCoordinator {
         public var key: String
         /// 0 group, 1 transaction (v1+).
         public var keyType: Int8
+
+        public init(key: String, keyType: Int8) {
+            self.key = key
+            self.keyType = keyType
+        }
     }
 
     public struct Response: Sendable {

@@ -9,6 +9,13 @@ public enum KafkaOffsetCommit {
         /// v6+; -1 before.
         public var leaderEpoch: Int32
         public var metadata: String?
+
+        public init(index: Int32, offset: Int64, leaderEpoch: Int32, metadata: String?) {
+            self.index = index
+            self.offset = offset
+            self.leaderEpoch = leaderEpoch
+            self.metadata = metadata
+        }
     }
 
     public struct Request: Sendable, Equatable {

@@ -161,4 +161,21 @@ import Testing
         let listed = try CLI.run(["topics", "list", "--bootstrap-server", broker.bootstrap])
         #expect(!listed.stdoutText.contains("admin-orders"), "\(listed.stdoutText)")
     }
+
+    @Test func kafkaPythonConsumesInAGroupAndItsAdminClientListsAndDescribesIt() throws {
+        let broker = try BrokerProcess(overrides: KafkaGroupTests.overrides)
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        try KafkaGroupTests.produce((1...100).map(String.init), topic: "kp-group", partitions: 1, broker: broker)
+        let output = try Self.run(Self.venvPython, "kafka_python_groups.py", [broker.bootstrap, "kp-group", "readers", "60"])
+        #expect(output["values"] as? [String] == (1...60).map(String.init))
+        #expect((output["listed"] as? [[String]])?.contains(["readers", "consumer"]) == true, "\(output)")
+        #expect(output["state"] as? String == "Stable")
+        #expect(output["protocol_type"] as? String == "consumer")
+        #expect((output["protocol"] as? String)?.isEmpty == false)
+        #expect(output["members"] as? [String] == ["kafka-python-3.0.12"])
+        #expect(output["offsets"] as? [[AnyHashable]] == [["kp-group", 0, 60]])
+    }
 }
