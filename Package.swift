@@ -160,9 +160,10 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceClient", "SluiceWire", "SluiceStorage", "SluiceProducer", "SluiceConfig",
+                "SluiceClient", "SluiceWire", "SluiceStorage", "SluiceProducer", "SluiceConfig", "SluiceKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

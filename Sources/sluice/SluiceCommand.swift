@@ -10,7 +10,8 @@ struct SluiceCommand: AsyncParsableCommand {
         discussion: "Every subcommand takes --bootstrap-server host:port[,host:port…] (default 127.0.0.1:9092).",
         version: SluiceVersion.current,
         subcommands: [
-            TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, ClusterCommand.self, PerfCommand.self,
+            TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupsCommand.self, ClusterCommand.self,
+            PerfCommand.self,
         ])
 
     /// Accepts `--bootstrap-server` before the subcommand too (`sluice --bootstrap-server h:p topics list`);

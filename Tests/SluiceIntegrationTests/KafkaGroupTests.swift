@@ -187,4 +187,56 @@ import Testing
         #expect(try KafkaClientTests.metric(broker, #"sluice_group_members{group="fragile-group"}"#) == 1)
         _ = try survivor.stop()
     }
+
+    @Test func theCLIListsDescribesAndResetsAGroup() throws {
+        let broker = try BrokerProcess(overrides: Self.overrides)
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let values = (1...100).map(String.init)
+        try Self.produce(values, topic: "ledger", partitions: 1, broker: broker)
+        let reader = try Member(broker: broker, group: "auditors", topic: "ledger", max: 30, commit: true)
+        #expect(reader.waitForExit(timeout: .seconds(60))?["values"] as? [String] == Array(values[..<30]))
+        let listed = try CLI.run(["groups", "list", "--bootstrap-server", broker.bootstrap])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdoutText.split(separator: "\n").contains("auditors"), "\(listed.stdoutText)")
+        func describe() throws -> [[Substring]] {
+            let described = try CLI.run(["groups", "describe", "auditors", "--bootstrap-server", broker.bootstrap])
+            #expect(described.status == 0, "\(described.stderr)")
+            return described.stdoutText.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.first == "auditors" }
+        }
+        #expect(try describe() == [["auditors", "ledger", "0", "30", "100", "70", "-", "-", "-"]])
+        let dryRun = try CLI.run(
+            ["groups", "reset-offsets", "--group", "auditors", "--topic", "ledger", "--to-offset", "10",
+             "--bootstrap-server", broker.bootstrap])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stderr.contains("No action will be performed"))
+        #expect(try describe().first?[3] == "30", "a dry run commits nothing")
+        let reset = try CLI.run(
+            ["groups", "reset-offsets", "--group", "auditors", "--topic", "ledger", "--to-offset", "10", "--execute",
+             "--bootstrap-server", broker.bootstrap])
+        #expect(reset.status == 0, "\(reset.stderr)")
+        #expect(try describe() == [["auditors", "ledger", "0", "10", "100", "90", "-", "-", "-"]])
+        // A member resumes from the reset offset; while it is a member, a reset is refused and describe shows it.
+        let resumed = try Member(broker: broker, group: "auditors", topic: "ledger", max: 5, commit: true)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while resumed.process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        #expect(resumed.waitForExit(timeout: .seconds(1))?["values"] as? [String] == Array(values[10..<15]))
+        let active = try Member(broker: broker, group: "auditors", topic: "ledger")
+        // Generations: 1 and 2 (the first reader joined, left), 3 and 4 (the second), 5 this one.
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "auditors" && $0["GENERATION"] == "5" } != nil)
+        let busy = try CLI.run(
+            ["groups", "reset-offsets", "--group", "auditors", "--topic", "ledger", "--to-earliest", "--execute",
+             "--bootstrap-server", broker.bootstrap])
+        #expect(busy.status == 1)
+        #expect(busy.stderr.contains("NON_EMPTY_GROUP: assignments can only be reset if the group 'auditors' is inactive"), "\(busy.stderr)")
+        let rows = try describe()
+        #expect(rows.first?.count == 9)
+        #expect(rows.first?[6] != "-", "the active member's id: \(rows)")
+        _ = try active.stop()
+        let missing = try CLI.run(["groups", "describe", "nobody", "--bootstrap-server", broker.bootstrap])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("GROUP_ID_NOT_FOUND: consumer group 'nobody' does not exist"), "\(missing.stderr)")
+    }
 }
