@@ -1,3 +1,5 @@
+import NIOPosix
+import SluiceClient
 import SluiceCluster
 import SluiceWire
 
@@ -95,13 +97,54 @@ extension BrokerRequestHandler {
     func autoCreate(_ names: [String]) async {
         for name in names where replicaManager.partition(TopicPartition(topic: name, partition: 0)) == nil {
             do {
-                try await createTopic(CreatableTopic(name: name))
+                try await createTopicAnywhere(CreatableTopic(name: name))
                 logger.info("auto-created topic \(name) (auto.create.topics.enable=true)", metadata: ["sluice.topic": "\(name)"])
             } catch where error.code == .topicAlreadyExists {
                 continue  // created by a concurrent request, or exists with no partition here
             } catch {
                 logger.warning("could not auto-create topic \(name): \(error)", metadata: ["sluice.topic": "\(name)"])
             }
+        }
+    }
+
+    /// Creates `topic` here when this broker is the controller, else asks the controller over the native protocol
+    /// (Kafka's forwarding, KIP-590) and waits until this broker's metadata has it: auto-creation and the
+    /// creation of `__consumer_offsets` may happen on any broker. TOPIC_ALREADY_EXISTS passes through.
+    public func createTopicAnywhere(_ topic: CreatableTopic) async throws(SluiceError) {
+        do {
+            return try await createTopic(topic)
+        } catch where error.code == .notController {
+            // Another broker holds the controller: forward below.
+        }
+        let image = cache.image
+        guard let controllerId = image.controller?.brokerId, let address = image.brokers[controllerId] else {
+            throw SluiceError(.notController, "no controller is known to broker \(replicaManager.brokerId) yet")
+        }
+        let result: TopicResult
+        do {
+            let connection = try await BrokerConnection.connect(
+                to: BrokerAddress(address), clientId: "broker-\(replicaManager.brokerId)-forwarding",
+                group: MultiThreadedEventLoopGroup.singleton, connectTimeout: .seconds(2), requestTimeout: metadataApplyTimeout)
+            let response: Response
+            do { response = try await connection.send(.createTopics(CreateTopicsRequest(topics: [topic]))) } catch {
+                await connection.close()
+                throw error
+            }
+            await connection.close()
+            guard case .createTopics(let created) = response.body, let first = created.topics.first else {
+                throw SluiceError(.unknownServerError, "the controller gave no answer for '\(topic.name)'")
+            }
+            result = first
+        } catch let error as SluiceError {
+            throw error
+        } catch {
+            throw SluiceError(.networkException, "forwarding the creation of '\(topic.name)' to broker \(controllerId): \(error)")
+        }
+        guard result.errorCode == .none else { throw SluiceError(result.errorCode, result.errorMessage) }
+        // Read-your-writes here too: the topic is in this broker's metadata before the caller answers.
+        let deadline = ContinuousClock.now.advanced(by: metadataApplyTimeout)
+        while cache.image.topics[topic.name] == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 

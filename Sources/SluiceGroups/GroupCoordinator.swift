@@ -111,31 +111,27 @@ public actor GroupCoordinator {
         let topicPartition = TopicPartition(topic: Self.offsetsTopic, partition: partition)
         var offset: Int64 = 0
         var replayed = 0
-        // Bound: each pass reads from `offset` forward and stops at the high watermark or a read that moves nothing.
+        // Bound: each pass reads from `offset` forward and stops at the log end or a read that moves nothing.
         while true {
-            let request = FetchRequest(
-                replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 8 << 20,
-                topics: [FetchTopic(name: Self.offsetsTopic, partitions: [
-                    FetchPartition(partition: partition, fetchOffset: offset, partitionMaxBytes: 8 << 20)
-                ])])
-            let response = await replicaManager.fetch(request)
-            guard let result = response.topics.first?.partitions.first, result.errorCode == .none else {
-                logger.warning("loading \(topicPartition) failed: \(response.topics.first?.partitions.first?.errorCode.name ?? "no answer")")
+            let read: (records: ByteBuffer, logStartOffset: Int64, logEndOffset: Int64)?
+            do { read = try replicaManager.readLeaderLog(topicPartition, from: offset, maxBytes: 8 << 20) } catch {
+                logger.warning("loading \(topicPartition) failed: \(error)")
                 return
             }
-            if offset < result.logStartOffset { offset = result.logStartOffset }
-            var bytes = result.records
-            if let range = result.fileRecords { bytes = (try? range.readBytes()) ?? ByteBuffer() }
-            let records = bytes.withUnsafeReadableBytes { (try? RecordBatchReader.records(in: $0))?.records ?? [] }
+            guard let read else { return }  // no longer the leader
+            if offset < read.logStartOffset { offset = read.logStartOffset }
+            let records = read.records.withUnsafeReadableBytes {
+                (try? RecordBatchReader.records(in: $0))?.records ?? []
+            }
             for record in records where record.offset >= offset {
+                offset = record.offset + 1
                 guard let key = record.key, let decoded = OffsetCommitRecord(key: key, value: record.value) else {
                     continue
                 }
                 apply(decoded)
                 replayed += 1
-                offset = record.offset + 1
             }
-            if records.isEmpty || offset >= result.highWatermark { break }
+            if records.isEmpty || offset >= read.logEndOffset { break }
         }
         guard replicaManager.leaderEpochIfLeading(topicPartition) == epoch else { return }
         loaded[partition] = epoch

@@ -129,11 +129,12 @@ extension KafkaRequestHandler {
             let create = CreatableTopic(
                 name: topicName, numPartitions: partitions,
                 replicationFactor: Int32(max(1, min(config.offsetsTopicReplicationFactor, brokers))))
-            let request = Request(correlationId: 0, body: .createTopics(CreateTopicsRequest(topics: [create])))
-            if case .createTopics(let result) = await broker.handle(request).body,
-                let failure = result.topics.first, failure.errorCode != .none, failure.errorCode != .topicAlreadyExists
-            {
-                logger.warning("could not create \(topicName): \(failure.errorCode.name) \(failure.errorMessage)")
+            do throws(SluiceError) {
+                try await broker.createTopicAnywhere(create)
+            } catch where error.code == .topicAlreadyExists {
+                // created meanwhile by another broker's request
+            } catch {
+                logger.warning("could not create \(topicName): \(error)")
             }
         }
         let image = broker.cache.image

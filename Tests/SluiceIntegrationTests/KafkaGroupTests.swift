@@ -18,7 +18,7 @@ import Testing
         let outputPath: String
 
         init(
-            python: String = KafkaPythonClientTests.venvPython, broker: BrokerProcess, group: String, topic: String,
+            python: String = KafkaPythonClientTests.venvPython, bootstrap: String, group: String, topic: String,
             max: Int = 1_000_000, commit: Bool = false, sessionTimeoutMs: Int = 6_000
         ) throws {
             let directory = try TestTools.makeTemporaryDirectory()
@@ -30,7 +30,7 @@ import Testing
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = [
                 KafkaPythonClientTests.root + "/Tests/kafka-clients/confluent_group_member.py",
-                broker.bootstrap, group, topic, "\(max)", stopFile, commit ? "1" : "0", "\(sessionTimeoutMs)",
+                bootstrap, group, topic, "\(max)", stopFile, commit ? "1" : "0", "\(sessionTimeoutMs)",
             ]
             process.standardOutput = FileHandle(forWritingAtPath: outputPath)
             process.standardError = FileHandle.nullDevice
@@ -94,7 +94,7 @@ import Testing
         defer { first.kill9() }
         let values = (1...1_000).map(String.init)
         try Self.produce(values, topic: "resume", partitions: 1, broker: first)
-        let reader = try Member(broker: first, group: "billing", topic: "resume", max: 400, commit: true)
+        let reader = try Member(bootstrap: first.bootstrap, group: "billing", topic: "resume", max: 400, commit: true)
         let read = try #require(reader.waitForExit(timeout: .seconds(60)), "\(reader.lines)")
         #expect(read["values"] as? [String] == Array(values[..<400]))
         #expect((read["committed"] as? [[Int]])?.first == [0, 400])
@@ -107,7 +107,7 @@ import Testing
             second.removeData()
         }
         let resumed = try Member(
-            python: KafkaPythonClientTests.debianPython, broker: second, group: "billing", topic: "resume", max: 600,
+            python: KafkaPythonClientTests.debianPython, bootstrap: second.bootstrap, group: "billing", topic: "resume", max: 600,
             commit: true)
         let rest = try #require(resumed.waitForExit(timeout: .seconds(60)), "\(resumed.lines)")
         #expect(rest["values"] as? [String] == Array(values[400...]), "no record twice, none skipped")
@@ -128,9 +128,9 @@ import Testing
             broker.removeData()
         }
         try Self.produce((1...200).map(String.init), topic: "shared", partitions: 4, broker: broker)
-        let first = try Member(broker: broker, group: "workers", topic: "shared")
+        let first = try Member(bootstrap: broker.bootstrap, group: "workers", topic: "shared")
         #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "workers" && $0["MEMBERS"] == "1" } != nil)
-        let second = try Member(broker: broker, group: "workers", topic: "shared")
+        let second = try Member(bootstrap: broker.bootstrap, group: "workers", topic: "shared")
         let joined = Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "workers" && $0["MEMBERS"] == "2" }
         #expect(joined?["REASON"] == "member_joined")
         // The second member's share, once it has one.
@@ -173,9 +173,9 @@ import Testing
             broker.removeData()
         }
         try Self.produce((1...20).map(String.init), topic: "fragile", partitions: 2, broker: broker)
-        let survivor = try Member(broker: broker, group: "fragile-group", topic: "fragile", sessionTimeoutMs: 2_000)
+        let survivor = try Member(bootstrap: broker.bootstrap, group: "fragile-group", topic: "fragile", sessionTimeoutMs: 2_000)
         #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "fragile-group" && $0["MEMBERS"] == "1" } != nil)
-        let victim = try Member(broker: broker, group: "fragile-group", topic: "fragile", sessionTimeoutMs: 2_000)
+        let victim = try Member(bootstrap: broker.bootstrap, group: "fragile-group", topic: "fragile", sessionTimeoutMs: 2_000)
         #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "fragile-group" && $0["MEMBERS"] == "2" } != nil)
         victim.kill9()  // no LeaveGroup: only the missing heartbeats tell
         let expired = Self.awaitEvent("group_rebalanced", in: broker) {
@@ -196,7 +196,7 @@ import Testing
         }
         let values = (1...100).map(String.init)
         try Self.produce(values, topic: "ledger", partitions: 1, broker: broker)
-        let reader = try Member(broker: broker, group: "auditors", topic: "ledger", max: 30, commit: true)
+        let reader = try Member(bootstrap: broker.bootstrap, group: "auditors", topic: "ledger", max: 30, commit: true)
         #expect(reader.waitForExit(timeout: .seconds(60))?["values"] as? [String] == Array(values[..<30]))
         let listed = try CLI.run(["groups", "list", "--bootstrap-server", broker.bootstrap])
         #expect(listed.status == 0, "\(listed.stderr)")
@@ -219,11 +219,11 @@ import Testing
         #expect(reset.status == 0, "\(reset.stderr)")
         #expect(try describe() == [["auditors", "ledger", "0", "10", "100", "90", "-", "-", "-"]])
         // A member resumes from the reset offset; while it is a member, a reset is refused and describe shows it.
-        let resumed = try Member(broker: broker, group: "auditors", topic: "ledger", max: 5, commit: true)
+        let resumed = try Member(bootstrap: broker.bootstrap, group: "auditors", topic: "ledger", max: 5, commit: true)
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         while resumed.process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
         #expect(resumed.waitForExit(timeout: .seconds(1))?["values"] as? [String] == Array(values[10..<15]))
-        let active = try Member(broker: broker, group: "auditors", topic: "ledger")
+        let active = try Member(bootstrap: broker.bootstrap, group: "auditors", topic: "ledger")
         // Generations: 1 and 2 (the first reader joined, left), 3 and 4 (the second), 5 this one.
         #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "auditors" && $0["GENERATION"] == "5" } != nil)
         let busy = try CLI.run(
