@@ -206,7 +206,8 @@ let package = Package(
         .testTarget(
             name: "SluiceIntegrationTests",
             dependencies: [
-                "SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability", "SluiceTestSupport",
+                "SluiceClient", "SluiceWire", "SluiceProducer", "SluiceObservability", "SluiceTestSupport", "SluiceKafka",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
     ]
