@@ -54,9 +54,19 @@ extension GroupCoordinator {
         }
         groups[request.groupId] = group
         var memberId = request.memberId
+        if let instance = request.groupInstanceId,
+            let previous = group.members.values.first(where: { $0.groupInstanceId == instance }),
+            previous.memberId != memberId
+        {
+            // Static membership (KIP-345): a new incarnation of an instance fences the old one at once, rather
+            // than the group waiting for the old one's session to run out.
+            guard memberId.isEmpty else { return JoinGroupResult(errorCode: .fencedInstanceId, memberId: memberId) }
+            group.remove(previous.memberId, answering: .fencedInstanceId)
+        }
         if memberId.isEmpty {
             memberId = "\(request.clientId)-\(UUID().uuidString.lowercased())"
-            if request.requiresKnownMemberId {
+            // A static member is known by its instance id: it skips the MEMBER_ID_REQUIRED round trip.
+            if request.requiresKnownMemberId, request.groupInstanceId == nil {
                 group.pendingMemberIds[memberId] = nowMs + Int64(request.sessionTimeoutMs)
                 return JoinGroupResult(errorCode: .memberIdRequired, memberId: memberId)
             }
@@ -137,9 +147,16 @@ extension GroupCoordinator {
     }
 
     /// Heartbeat: keeps the member's session; REBALANCE_IN_PROGRESS tells it to rejoin.
-    public func heartbeat(groupId: String, generationId: Int32, memberId: String) async -> ErrorCode {
+    public func heartbeat(
+        groupId: String, generationId: Int32, memberId: String, groupInstanceId: String? = nil
+    ) async -> ErrorCode {
         let error = await coordinatorError(for: groupId)
         guard error == .none else { return error }
+        if let instance = groupInstanceId, let group = groups[groupId],
+            group.members.values.contains(where: { $0.groupInstanceId == instance && $0.memberId != memberId })
+        {
+            return .fencedInstanceId
+        }
         guard let group = groups[groupId], let member = group.members[memberId] else { return .unknownMemberId }
         member.lastSeenMs = monotonicMs()
         switch group.state {

@@ -43,7 +43,8 @@ extension KafkaRequestHandler {
         case .heartbeat:
             let wanted = try KafkaHeartbeat.decodeRequest(&request.body, version: version)
             let error = await coordinator.heartbeat(
-                groupId: wanted.groupId, generationId: wanted.generationId, memberId: wanted.memberId)
+                groupId: wanted.groupId, generationId: wanted.generationId, memberId: wanted.memberId,
+                groupInstanceId: wanted.groupInstanceId)
             count(api, [error])
             return reply(request, KafkaHeartbeat.responseBody(errorCode: error, version: version))
         case .leaveGroup:

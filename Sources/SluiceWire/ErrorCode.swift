@@ -54,6 +54,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
     case eligibleLeadersNotAvailable = 83
     case electionNotNeeded = 84
     case memberIdRequired = 79
+    case fencedInstanceId = 82
     case invalidRecord = 87
 
     /// Decodes a wire value; codes this build does not know become `.unknownServerError`.
@@ -115,6 +116,7 @@ public enum ErrorCode: Int16, Sendable, Hashable, CaseIterable, CustomStringConv
         case .eligibleLeadersNotAvailable: "ELIGIBLE_LEADERS_NOT_AVAILABLE"
         case .electionNotNeeded: "ELECTION_NOT_NEEDED"
         case .memberIdRequired: "MEMBER_ID_REQUIRED"
+        case .fencedInstanceId: "FENCED_INSTANCE_ID"
         case .invalidRecord: "INVALID_RECORD"
         }
     }

@@ -19,7 +19,7 @@ import Testing
 
         init(
             python: String = KafkaPythonClientTests.venvPython, bootstrap: String, group: String, topic: String,
-            max: Int = 1_000_000, commit: Bool = false, sessionTimeoutMs: Int = 6_000
+            max: Int = 1_000_000, commit: Bool = false, sessionTimeoutMs: Int = 6_000, instanceId: String? = nil
         ) throws {
             let directory = try TestTools.makeTemporaryDirectory()
             stopFile = directory + "/stop"
@@ -31,7 +31,7 @@ import Testing
             process.arguments = [
                 KafkaPythonClientTests.root + "/Tests/kafka-clients/confluent_group_member.py",
                 bootstrap, group, topic, "\(max)", stopFile, commit ? "1" : "0", "\(sessionTimeoutMs)",
-            ]
+            ] + (instanceId.map { [$0] } ?? [])
             process.standardOutput = FileHandle(forWritingAtPath: outputPath)
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -238,5 +238,27 @@ import Testing
         let missing = try CLI.run(["groups", "describe", "nobody", "--bootstrap-server", broker.bootstrap])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("GROUP_ID_NOT_FOUND: consumer group 'nobody' does not exist"), "\(missing.stderr)")
+    }
+
+    @Test func aStaticMemberRestartedFencesItsOldIncarnationWithoutWaitingForItsSession() throws {
+        let broker = try BrokerProcess(overrides: Self.overrides)
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        try Self.produce((1...10).map(String.init), topic: "static", partitions: 2, broker: broker)
+        // A 60 s session: were the old incarnation kept until it expired, the test's bounds would run out first.
+        let old = try Member(bootstrap: broker.bootstrap, group: "statics", topic: "static", sessionTimeoutMs: 60_000, instanceId: "worker-1")
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "statics" && $0["GENERATION"] == "1" } != nil)
+        old.kill9()
+        let new = try Member(bootstrap: broker.bootstrap, group: "statics", topic: "static", sessionTimeoutMs: 60_000, instanceId: "worker-1")
+        let rejoined = Self.awaitEvent("group_rebalanced", in: broker, timeout: .seconds(20)) {
+            $0["GROUP"] == "statics" && $0["GENERATION"] == "2"
+        }
+        #expect(rejoined?["MEMBERS"] == "1", "the new incarnation replaced the old one")
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while new.lines.first(where: { $0["assigned"] != nil }) == nil, ContinuousClock.now < deadline { usleep(50_000) }
+        #expect(new.lines.compactMap { $0["assigned"] as? [Int] }.first == [0, 1])
+        _ = try new.stop()
     }
 }

@@ -2,7 +2,7 @@
 after each message when asked) until STOP_FILE exists or MAX records were read, then closes (LeaveGroup) and prints
 one JSON object: its events, the values it consumed and what it committed.
 
-usage: confluent_group_member.py BOOTSTRAP GROUP TOPIC MAX STOP_FILE COMMIT(0|1) SESSION_TIMEOUT_MS"""
+usage: confluent_group_member.py BOOTSTRAP GROUP TOPIC MAX STOP_FILE COMMIT(0|1) SESSION_TIMEOUT_MS [INSTANCE_ID]"""
 import json
 import os
 import sys
@@ -24,10 +24,13 @@ def on_revoke(consumer, partitions):
     events.append(["revoke", sorted(p.partition for p in partitions)])
 
 
-consumer = Consumer({
+settings = {
     "bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
     "enable.auto.commit": False, "session.timeout.ms": session_ms, "heartbeat.interval.ms": 200,
-})
+}
+if len(sys.argv) > 8:
+    settings["group.instance.id"] = sys.argv[8]  # static membership (KIP-345)
+consumer = Consumer(settings)
 consumer.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
 values = []
 errors = []
