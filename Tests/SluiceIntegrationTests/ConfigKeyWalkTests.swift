@@ -54,6 +54,16 @@ struct ConfigKeyWalkTests {
         "cluster.id": "tunedBroker: cluster describe shows it",
         "shutdown.timeout.ms": "ShutdownTests.sigtermEndsAStuckStartWithinTheShutdownTimeout",
         "metrics.enabled": "schedulerFlushBroker: /metrics answers 404",
+        "offsets.topic.num.partitions": "KafkaGroupTests (3): __consumer_offsets is created with 3 partitions",
+        "offsets.topic.replication.factor":
+            "KafkaGroupTests: capped at 1 on one broker; KafkaClusterClientTests: 3 replicas, a coordinator failover",
+        "group.initial.rebalance.delay.ms":
+            "GroupCoordinatorRulesTests.anEmptyGroupWaitsTheInitialDelay...; KafkaGroupTests (0): at once",
+        "group.min.session.timeout.ms": "KafkaBadInputTests.groupKeysBound...: 500 ms refused; KafkaGroupTests (1000)",
+        "group.max.session.timeout.ms": "KafkaBadInputTests.groupKeysBound...: 20 s refused under 10 s",
+        "offsets.commit.timeout.ms":
+            "KafkaClusterClientTests: commits wait for __consumer_offsets' ISR (the bound itself: not yet walked)",
+        "offset.metadata.max.bytes": "KafkaBadInputTests.groupKeysBound...: 101 bytes refused under 100",
     ]
 
     @Test func everyKeyOfTheTableIsWalked() throws {

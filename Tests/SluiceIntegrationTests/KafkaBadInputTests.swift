@@ -99,4 +99,69 @@ import Testing
         let described = try CLI.run(["topics", "describe", "strict", "--bootstrap-server", broker.bootstrap])
         #expect(described.stdoutText.contains("LogEndOffset: 0"), "\(described.stdoutText)")
     }
+
+    /// One Kafka request over a fresh connection; the response body after the correlation id.
+    static func call(_ port: Int, key: Int16, version: Int16, _ write: (inout KafkaWriter) -> Void) throws -> KafkaReader {
+        var body = KafkaWriter()
+        write(&body)
+        let socket = try RawSocket(port: port)
+        socket.send(frame(key: key, version: version, body: Array(body.buffer.readableBytesView)))
+        var reader = KafkaReader(ByteBuffer(bytes: try #require(socket.readFrame())))
+        _ = try reader.int32()
+        return reader
+    }
+
+    @Test func groupKeysBoundSessionTimeoutsAndCommitMetadata() throws {
+        let broker = try BrokerProcess(overrides: KafkaGroupTests.overrides + [
+            "group.max.session.timeout.ms=10000", "offset.metadata.max.bytes=100",
+        ])
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        // FindCoordinator until __consumer_offsets has a leader (created by the first call).
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        var found = ErrorCode.coordinatorNotAvailable
+        while found != .none, ContinuousClock.now < deadline {
+            var reader = try Self.call(broker.nativePort, key: 10, version: 1) { $0.string("bounded"); $0.int8(0) }
+            _ = try reader.int32()
+            found = ErrorCode(rawValue: try reader.int16()) ?? .unknownServerError
+        }
+        #expect(found == .none)
+        func join(sessionTimeoutMs: Int32) throws -> ErrorCode {
+            var reader = try Self.call(broker.nativePort, key: 11, version: 3) { writer in
+                writer.string("bounded")
+                writer.int32(sessionTimeoutMs)
+                writer.int32(sessionTimeoutMs)
+                writer.string("")
+                writer.string("consumer")
+                writer.array(["range"]) { $0.string($1); $0.nullableBytes(ByteBuffer(bytes: [0, 0])) }
+            }
+            _ = try reader.int32()
+            return ErrorCode(rawValue: try reader.int16()) ?? .unknownServerError
+        }
+        #expect(try join(sessionTimeoutMs: 20_000) == .invalidSessionTimeout, "above group.max.session.timeout.ms")
+        #expect(try join(sessionTimeoutMs: 500) == .invalidSessionTimeout, "below group.min.session.timeout.ms")
+        func commit(metadataBytes: Int) throws -> ErrorCode {
+            var reader = try Self.call(broker.nativePort, key: 8, version: 7) { writer in
+                writer.string("bounded")
+                writer.int32(-1)
+                writer.string("")
+                writer.string(nil)
+                writer.array(["orders"]) { writer, topic in
+                    writer.string(topic)
+                    writer.array([Int32(0)]) { writer, partition in
+                        writer.int32(partition)
+                        writer.int64(5)
+                        writer.int32(-1)
+                        writer.string(String(repeating: "m", count: metadataBytes))
+                    }
+                }
+            }
+            _ = try (reader.int32(), reader.arrayLength(), reader.string(), reader.arrayLength(), reader.int32())
+            return ErrorCode(rawValue: try reader.int16()) ?? .unknownServerError
+        }
+        #expect(try commit(metadataBytes: 101) == .offsetMetadataTooLarge, "above offset.metadata.max.bytes")
+        #expect(try commit(metadataBytes: 100) == .none)
+    }
 }

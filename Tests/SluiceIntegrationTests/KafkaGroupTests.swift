@@ -198,6 +198,8 @@ import Testing
         try Self.produce(values, topic: "ledger", partitions: 1, broker: broker)
         let reader = try Member(bootstrap: broker.bootstrap, group: "auditors", topic: "ledger", max: 30, commit: true)
         #expect(reader.waitForExit(timeout: .seconds(60))?["values"] as? [String] == Array(values[..<30]))
+        let offsetsTopic = try CLI.run(["topics", "describe", "__consumer_offsets", "--bootstrap-server", broker.bootstrap])
+        #expect(offsetsTopic.stdoutText.contains("PartitionCount: 3\tReplicationFactor: 1"), "\(offsetsTopic.stdoutText)")
         let listed = try CLI.run(["groups", "list", "--bootstrap-server", broker.bootstrap])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdoutText.split(separator: "\n").contains("auditors"), "\(listed.stdoutText)")
