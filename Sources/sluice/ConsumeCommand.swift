@@ -36,6 +36,16 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-offset"), help: "Prefix each record with Partition:P<TAB>Offset:O<TAB>.")
     var printOffset = false
 
+    @Flag(
+        name: .customLong("print-timestamp"),
+        help: "Prefix each record with CreateTime:<ms since the epoch><TAB> (Kafka's print.timestamp).")
+    var printTimestamp = false
+
+    @Flag(
+        name: .customLong("print-headers"),
+        help: "Print the headers (key:value, comma-separated; NO_HEADERS when none), a TAB, before key and value.")
+    var printHeaders = false
+
     @Option(
         name: .customLong("timeout-ms"),
         help: "Exit when no record arrives for this long (also bounds waiting for a lost broker).")
@@ -58,7 +68,9 @@ struct ConsumeCommand: AsyncParsableCommand {
         let settings = ConsoleConsumer.Settings(
             topic: topic, partition: partition, start: start, resetToEarliest: fromBeginning || start == .earliest,
             maxMessages: maxMessages, timeoutMs: timeoutMs.map(Int64.init),
-            format: RecordFormat(printOffset: printOffset, printKey: printKey))
+            format: RecordFormat(
+                printOffset: printOffset, printKey: printKey, printTimestamp: printTimestamp,
+                printHeaders: printHeaders))
         let interrupt = InterruptFlag()
         try await CommandRunner.withClient(global, clientId: "console-consumer") { client in
             var consumer = ConsoleConsumer(client: client, settings: settings, interrupt: interrupt)

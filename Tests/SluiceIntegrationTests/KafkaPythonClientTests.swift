@@ -35,11 +35,13 @@ import Testing
         }
     }
 
-    /// What the broker stored, read by the native CLI: "offset key value" per record.
+    /// What the broker stored, read by the native CLI (Kafka's console-consumer layout, every field printed):
+    /// "CreateTime:T Partition:0 Offset:O headers key value" per record.
     static func storedByBroker(_ topic: String, count: Int, broker: BrokerProcess) throws -> [String] {
         let consumed = try CLI.run(
             ["consume", "--topic", topic, "--partition", "0", "--offset", "earliest", "--max-messages", "\(count)",
-             "--print-key", "--print-offset", "--bootstrap-server", broker.bootstrap], timeout: .seconds(60))
+             "--print-timestamp", "--print-key", "--print-offset", "--print-headers", "--bootstrap-server",
+             broker.bootstrap], timeout: .seconds(60))
         #expect(consumed.status == 0, "\(consumed.stderr)")
         return consumed.stdoutText.split(separator: "\n").map { $0.replacingOccurrences(of: "\t", with: " ") }
     }
@@ -67,8 +69,14 @@ import Testing
         #expect(output["delivered"] as? [Int] == Array(0..<count), "every delivery report with its offset, once")
         #expect(Self.consumedRecords(output) == Self.expectedRecords(count))
         #expect(output["for_time"] as? Int == count / 2, "ListOffsets by time: the record, not its batch")
+        // Keys, values, headers (a null header value included) and timestamps exactly as the client sent them.
         let stored = try Self.storedByBroker("orders", count: count, broker: broker)
-        #expect(stored == (0..<count).map { "Partition:0 Offset:\($0) key-\($0) value-\($0)" })
+        let nullHeader = nullHeaders == "1" ? ",empty:null" : ""
+        KafkaClientTests.expectLines(
+            stored,
+            (0..<count).map {
+                "CreateTime:\(1_700_000_000_000 + $0) Partition:0 Offset:\($0) trace:t\($0)\(nullHeader) key-\($0) value-\($0)"
+            })
     }
 
     @Test func kafkaPythonIsIdempotentByDefaultAndReadsEveryCodecBack() throws {
@@ -87,7 +95,7 @@ import Testing
             #expect(output["for_time"] as? Int == 150, "\(codec)")
             let stored = try Self.storedByBroker(topic, count: 300, broker: broker)
             #expect(stored.count == 300, "\(codec)")
-            #expect(stored.last == "Partition:0 Offset:299 key-299 value-299", "\(codec)")
+            #expect(stored.last == "CreateTime:1700000000299 Partition:0 Offset:299 trace:t299 key-299 value-299", "\(codec)")
         }
     }
 
