@@ -157,6 +157,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The decoders' fuzz target: libFuzzer when scripts/fuzz builds it with -sanitize=fuzzer -DFUZZING, a
+        // replay of the seed corpus (Tests/fuzz-corpus) otherwise.
+        .executableTarget(
+            name: "sluice-fuzz",
+            dependencies: ["SluiceKafka", "SluiceWire", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
