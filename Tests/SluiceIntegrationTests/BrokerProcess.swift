@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// A real `sluiced` process on free loopback ports and a temp data dir, for integration tests.
@@ -111,6 +112,7 @@ final class BrokerProcess: @unchecked Sendable {
     /// SIGSTOP: a paused process (its sockets stay open, nothing answers).
     func pause() {
         kill(process.processIdentifier, SIGSTOP)
+        ProcessState.awaitStopped(process.processIdentifier)  // kill returns before the process has stopped
         isPaused = true
     }
 

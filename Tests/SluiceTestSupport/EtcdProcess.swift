@@ -96,8 +96,12 @@ public final class EtcdProcess: Sendable {
         child.waitUntilExit()
     }
 
-    /// Freezes etcd (SIGSTOP): its sockets stay open, nothing answers.
-    public func pause() { signal(SIGSTOP) }
+    /// Freezes etcd (SIGSTOP): its sockets stay open, nothing answers. Returns once the process has stopped (a
+    /// request sent between `kill` and the stop could still be answered).
+    public func pause() {
+        signal(SIGSTOP)
+        if let pid = process.withLock({ $0?.processIdentifier }) { ProcessState.awaitStopped(pid) }
+    }
 
     /// Thaws etcd after ``pause()`` (SIGCONT).
     public func resume() { signal(SIGCONT) }
