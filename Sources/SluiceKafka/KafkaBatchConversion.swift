@@ -92,10 +92,22 @@ public enum KafkaBatchConversion {
         return bytes.withUnsafeBytes { body($0) }
     }
 
+    /// The 61-byte header at `position`, read into stack memory: one pread per batch walked, no buffer allocated.
     private static func readHeader(_ file: any OpenFile, at position: Int64) throws(SluiceError) -> RecordBatchHeader {
-        let bytes = try read(file, at: position, count: RecordBatchHeader.size, allocator: ByteBufferAllocator())
-        // `read` returns exactly `count` bytes.
-        return bytes.withUnsafeReadableBytes { RecordBatchHeader(parsing: $0)! }
+        let header = withUnsafeTemporaryAllocation(byteCount: RecordBatchHeader.size, alignment: 8) { target in
+            var done = 0
+            while done < target.count {
+                let result = pread(file.descriptor, target.baseAddress! + done, target.count - done, off_t(position) + off_t(done))
+                if result < 0 && errno == EINTR { continue }
+                guard result > 0 else { return nil as RecordBatchHeader? }
+                done += result
+            }
+            return RecordBatchHeader(parsing: UnsafeRawBufferPointer(target))
+        }
+        guard let header else {
+            throw SluiceError(.kafkaStorageError, "reading a batch header of \(file.path) at \(position) failed")
+        }
+        return header
     }
 
     private static func read(
