@@ -2508,7 +2508,7 @@ const ProtobufCMessageDescriptor sluice__record__descriptor =
   (ProtobufCMessageInit) sluice__record__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor sluice__record_header__field_descriptors[2] =
+static const ProtobufCFieldDescriptor sluice__record_header__field_descriptors[3] =
 {
   {
     "key",
@@ -2534,15 +2534,28 @@ static const ProtobufCFieldDescriptor sluice__record_header__field_descriptors[2
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "null_value",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Sluice__RecordHeader, null_value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned sluice__record_header__field_indices_by_name[] = {
   0,   /* field[0] = key */
+  2,   /* field[2] = null_value */
   1,   /* field[1] = value */
 };
 static const ProtobufCIntRange sluice__record_header__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor sluice__record_header__descriptor =
 {
@@ -2552,7 +2565,7 @@ const ProtobufCMessageDescriptor sluice__record_header__descriptor =
   "Sluice__RecordHeader",
   "sluice",
   sizeof(Sluice__RecordHeader),
-  2,
+  3,
   sluice__record_header__field_descriptors,
   sluice__record_header__field_indices_by_name,
   1,  sluice__record_header__number_ranges,

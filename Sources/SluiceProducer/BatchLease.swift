@@ -27,10 +27,12 @@ struct BatchLease: @unchecked Sendable {
     mutating func appendIfRoom(
         _ request: RecordAccumulator.AppendRequest
     ) -> Bool {
-        let recordBytes = batch.nextRecordBytes(key: request.key, value: request.value, timestamp: request.timestamp)
+        let recordBytes = batch.nextRecordBytes(
+            key: request.key, value: request.value, headersBytes: request.headersBytes, timestamp: request.timestamp)
         guard !batch.isClosedForAppends, batch.hasRoom(forRecordBytes: recordBytes) else { return false }
         batch.append(
-            key: request.key, value: request.value, timestamp: request.timestamp, sendNanos: request.nowNanos,
+            key: request.key, value: request.value, headers: request.headers, headersBytes: request.headersBytes,
+            timestamp: request.timestamp, sendNanos: request.nowNanos,
             storesCompletion: request.storesCompletion, callback: request.callback)
         appended += 1
         return true

@@ -46,13 +46,15 @@ extension Producer {
         _ record: ProducerRecord<Key, Value>, timestamp: Int64, nowNanos: Int64,
         callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?, reserved: inout ReservedMemory?
     ) throws(ProducerError) -> AppendOutcome {
+        let headersBytes = RecordAccumulator.AppendRequest.encodedBytes(of: record.headers)
         let result = withSerialized(record) { key, value -> AttemptResult in
-            if let tooLarge = sizeViolation(keyCount: key?.count, valueCount: value?.count) {
+            if let tooLarge = sizeViolation(keyCount: key?.count, valueCount: value?.count, headersBytes: headersBytes) {
                 return .failure(tooLarge)
             }
             guard let choice = partitionChoice(record, key: key, value: value) else { return .success(.needsMetadata) }
             let request = RecordAccumulator.AppendRequest(
-                topic: record.topic, choice: choice, key: key, value: value, timestamp: timestamp,
+                topic: record.topic, choice: choice, key: key, value: value, headers: record.headers,
+                headersBytes: headersBytes, timestamp: timestamp,
                 nowNanos: nowNanos, storesCompletion: callback != nil || hasInterceptors,
                 callback: callback)
             return .success(accumulator.append(request, reserved: &reserved))
@@ -63,9 +65,10 @@ extension Producer {
     /// The error for a record whose batch (header included) would exceed `max.request.size` or
     /// `buffer.memory`; nil when it fits.
     @usableFromInline
-    func sizeViolation(keyCount: Int?, valueCount: Int?) -> ProducerError? {
+    func sizeViolation(keyCount: Int?, valueCount: Int?, headersBytes: Int) -> ProducerError? {
         let recordBytes =
-            RecordBatchHeader.size + ProducerBatch.maximumRecordBytes(keyCount: keyCount, valueCount: valueCount)
+            RecordBatchHeader.size
+            + ProducerBatch.maximumRecordBytes(keyCount: keyCount, valueCount: valueCount, headersBytes: headersBytes)
         if recordBytes > config.maxRequestSizeBytes {
             return .recordTooLarge(size: recordBytes, limit: config.maxRequestSizeBytes, key: "max.request.size")
         }

@@ -279,8 +279,9 @@ extension Producer {
         topic: inout RunTopic?, leases: inout LeaseSet, reserved: inout ReservedMemory?
     ) throws(ProducerError) -> AppendOutcome {
         let record = current.record
+        let headersBytes = RecordAccumulator.AppendRequest.encodedBytes(of: record.headers)
         let result = withSerialized(record) { key, value -> AttemptResult in
-            if let tooLarge = sizeViolation(keyCount: key?.count, valueCount: value?.count) {
+            if let tooLarge = sizeViolation(keyCount: key?.count, valueCount: value?.count, headersBytes: headersBytes) {
                 return .failure(tooLarge)
             }
             let choice: PartitionChoice?
@@ -297,8 +298,8 @@ extension Producer {
             }
             guard let choice else { return .success(.needsMetadata) }
             let request = RecordAccumulator.AppendRequest(
-                topic: record.topic, choice: choice, key: key, value: value, timestamp: current.timestamp,
-                nowNanos: nowNanos, storesCompletion: callback != nil || hasInterceptors, callback: callback)
+                topic: record.topic, choice: choice, key: key, value: value, headers: record.headers,
+                headersBytes: headersBytes, timestamp: current.timestamp, nowNanos: nowNanos, storesCompletion: callback != nil || hasInterceptors, callback: callback)
             var full: BatchLease?
             if let partition = topic?.partition(of: choice), let position = leases.position(of: partition) {
                 if leases.appendIfRoom(at: position, request) {

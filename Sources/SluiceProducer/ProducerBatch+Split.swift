@@ -15,6 +15,8 @@ extension ProducerBatch {
         var timestampDelta: Int64 = 0
         var key: UnsafeRawBufferPointer?
         var value: UnsafeRawBufferPointer?
+        /// Decoded (a split is rare: the copy is the price of not carrying encoded headers through `append`).
+        var headers: [RecordHeader] = []
     }
 
     /// The two halves, unfinished and closed for appends, with this batch's id, open time, attempts and send
@@ -37,7 +39,8 @@ extension ProducerBatch {
             let body = Self.recordBodyBytes(
                 offsetDelta: Int32(index - range.lowerBound),
                 timestampDelta: self.firstTimestamp &+ record.timestampDelta &- firstTimestamp,
-                keyCount: record.key?.count, valueCount: record.value?.count)
+                keyCount: record.key?.count, valueCount: record.value?.count,
+                headersBytes: Self.headersBytes(record.headers))
             bytes += Varint.size(UInt64(body)) + body
         }
         var half = ProducerBatch(
@@ -54,7 +57,8 @@ extension ProducerBatch {
                 completionIndex += 1
             }
             half.append(
-                key: record.key, value: record.value, timestamp: self.firstTimestamp &+ record.timestampDelta,
+                key: record.key, value: record.value, headers: record.headers,
+                headersBytes: Self.headersBytes(record.headers), timestamp: self.firstTimestamp &+ record.timestampDelta,
                 sendNanos: openedNanos + Int64(sendOffsetsMicros[index]) * 1_000,
                 storesCompletion: completion != nil, callback: completion?.callback)
         }
@@ -82,7 +86,8 @@ extension ProducerBatch {
         return position == bytes.count ? records : nil
     }
 
-    /// One record body: fields 1 offset_delta, 2 timestamp_delta, 3 has_key, 4 key, 5 has_value, 6 value.
+    /// One record body: fields 1 offset_delta, 2 timestamp_delta, 3 has_key, 4 key, 5 has_value, 6 value,
+    /// 7 headers.
     private static func readRecord(_ body: UnsafeRawBufferPointer) -> EncodedRecord? {
         var record = EncodedRecord()
         var hasKey = false
@@ -102,14 +107,15 @@ extension ProducerBatch {
                 case 0x18: hasKey = value != 0
                 default: hasValue = value != 0
                 }
-            case 0x22, 0x32:
-                guard let (length, lengthBytes) = Varint.read(body, at: position),
-                    Int(length) <= body.count - position - lengthBytes
-                else { return nil }
-                let start = position + lengthBytes
-                position = start + Int(length)
-                let field = UnsafeRawBufferPointer(rebasing: body[start..<position])
-                if tag == 0x22 { record.key = field } else { record.value = field }
+            case 0x22, 0x32, 0x3A:
+                guard let field = lengthDelimited(body, at: &position) else { return nil }
+                switch tag {
+                case 0x22: record.key = field
+                case 0x32: record.value = field
+                default:
+                    guard let header = readHeader(field) else { return nil }
+                    record.headers.append(header)
+                }
             default:
                 return nil
             }
@@ -117,5 +123,38 @@ extension ProducerBatch {
         record.key = hasKey ? (record.key ?? empty) : nil
         record.value = hasValue ? (record.value ?? empty) : nil
         return record
+    }
+
+    /// A `sluice.RecordHeader`: 1 key, 2 value, 3 null_value.
+    private static func readHeader(_ body: UnsafeRawBufferPointer) -> RecordHeader? {
+        var key: [UInt8] = []
+        var value: [UInt8] = []
+        var isNull = false
+        var position = 0
+        while position < body.count {
+            guard let (tag, used) = Varint.read(body, at: position) else { return nil }
+            position += used
+            switch tag {
+            case 0x0A, 0x12:
+                guard let field = lengthDelimited(body, at: &position) else { return nil }
+                if tag == 0x0A { key = Array(field) } else { value = Array(field) }
+            case 0x18:
+                guard let (flag, flagBytes) = Varint.read(body, at: position) else { return nil }
+                position += flagBytes
+                isNull = flag != 0
+            default:
+                return nil
+            }
+        }
+        return RecordHeader(key: String(decoding: key, as: UTF8.self), value: isNull ? nil : value)
+    }
+
+    /// The bytes of a length-delimited field whose length varint is at `position`; moves past them.
+    private static func lengthDelimited(_ body: UnsafeRawBufferPointer, at position: inout Int) -> UnsafeRawBufferPointer? {
+        guard let (length, lengthBytes) = Varint.read(body, at: position), length <= UInt64(body.count - position - lengthBytes)
+        else { return nil }
+        let start = position + lengthBytes
+        position = start + Int(length)
+        return UnsafeRawBufferPointer(rebasing: body[start..<position])
     }
 }

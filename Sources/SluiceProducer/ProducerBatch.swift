@@ -92,13 +92,16 @@ struct ProducerBatch: Sendable {
     /// Appends one record's bytes (see `ProducerBatch+Encoding`) and its bookkeeping. The caller checked
     /// `hasRoom`; `storesCompletion` keeps a `RecordCompletion` (someone waits for this record).
     mutating func append(
-        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, timestamp: Int64, sendNanos: Int64,
+        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader] = [],
+        headersBytes: Int = 0, timestamp: Int64, sendNanos: Int64,
         storesCompletion: Bool, callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
     ) {
         assert(!isFinished, "append to a finished batch")
         assert(!isClosedForAppends, "append to a batch closed for appends")
         let offsetDelta = recordCount
-        writeRecord(key: key, value: value, offsetDelta: offsetDelta, timestampDelta: timestamp &- firstTimestamp)
+        writeRecord(
+            key: key, value: value, headers: headers, headersBytes: headersBytes, offsetDelta: offsetDelta,
+            timestampDelta: timestamp &- firstTimestamp)
         recordCount += 1
         maxTimestamp = max(maxTimestamp, timestamp)
         let micros = max(0, sendNanos - openedNanos) / 1_000

@@ -317,6 +317,12 @@ extension RecordAccumulator {
         @usableFromInline let choice: PartitionChoice
         @usableFromInline let key: UnsafeRawBufferPointer?
         @usableFromInline let value: UnsafeRawBufferPointer?
+        /// The record's headers, and their encoded bytes (computed once here, used by every size check).
+        @usableFromInline let headers: [RecordHeader]
+        @usableFromInline let headersBytes: Int
+        /// Encoded bytes of `headers` in a native record (`ProducerBatch+Encoding`).
+        @usableFromInline
+        static func encodedBytes(of headers: [RecordHeader]) -> Int { ProducerBatch.headersBytes(headers) }
         /// CreateTime, ms since the epoch.
         @usableFromInline let timestamp: Int64
         /// Monotonic time of the `send` call.
@@ -328,13 +334,15 @@ extension RecordAccumulator {
         @inlinable
         init(
             topic: String, choice: PartitionChoice, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-            timestamp: Int64, nowNanos: Int64, storesCompletion: Bool,
-            callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
+            headers: [RecordHeader] = [], headersBytes: Int = 0, timestamp: Int64, nowNanos: Int64,
+            storesCompletion: Bool, callback: (@Sendable (Result<RecordMetadata, ProducerError>) -> Void)?
         ) {
             self.topic = topic
             self.choice = choice
             self.key = key
             self.value = value
+            self.headers = headers
+            self.headersBytes = headersBytes
             self.timestamp = timestamp
             self.nowNanos = nowNanos
             self.storesCompletion = storesCompletion
@@ -404,7 +412,7 @@ extension RecordAccumulator {
     /// Bytes of `buffer.memory` a new batch for this record takes: `batch.size`, or the record's own batch.
     private func newBatchBytes(_ request: AppendRequest) -> Int {
         let recordBytes = ProducerBatch.maximumRecordBytes(
-            keyCount: request.key?.count, valueCount: request.value?.count)
+            keyCount: request.key?.count, valueCount: request.value?.count, headersBytes: request.headersBytes)
         return max(settings.batchSizeBytes, RecordBatchHeader.size + recordBytes)
     }
 
@@ -415,11 +423,13 @@ extension RecordAccumulator {
         // write copy the whole batch. Every access below goes through the stored property, in place.
         guard
             let recordBytes = queue.open?.nextRecordBytes(
-                key: request.key, value: request.value, timestamp: request.timestamp),
+                key: request.key, value: request.value, headersBytes: request.headersBytes,
+                timestamp: request.timestamp),
             queue.open!.hasRoom(forRecordBytes: recordBytes)
         else { return nil }
         queue.open!.append(
-            key: request.key, value: request.value, timestamp: request.timestamp, sendNanos: request.nowNanos,
+            key: request.key, value: request.value, headers: request.headers, headersBytes: request.headersBytes,
+            timestamp: request.timestamp, sendNanos: request.nowNanos,
             storesCompletion: request.storesCompletion, callback: request.callback)
         queue.queuedRecords += 1
         queue.publishGauges()
@@ -463,7 +473,8 @@ extension RecordAccumulator {
         // `expectedRecords`, so the per-record arrays are sized once (an upper-bound size would undercount and
         // make them grow, copying, mid-batch).
         let body = ProducerBatch.recordBodyBytes(
-            offsetDelta: 0, timestampDelta: 0, keyCount: request.key?.count, valueCount: request.value?.count)
+            offsetDelta: 0, timestampDelta: 0, keyCount: request.key?.count, valueCount: request.value?.count,
+            headersBytes: request.headersBytes)
         let recordBytes = Varint.size(UInt64(body)) + body
         return ProducerBatch(
             id: state.nextBatchId, topicPartition: queue.topicPartition, buffer: buffer, allocatedBytes: bytes,
@@ -474,7 +485,8 @@ extension RecordAccumulator {
     /// Appends a record to a batch that has room for it (new, or checked by the caller).
     private static func appendFirst(_ request: AppendRequest, to batch: inout ProducerBatch) {
         batch.append(
-            key: request.key, value: request.value, timestamp: request.timestamp, sendNanos: request.nowNanos,
+            key: request.key, value: request.value, headers: request.headers, headersBytes: request.headersBytes,
+            timestamp: request.timestamp, sendNanos: request.nowNanos,
             storesCompletion: request.storesCompletion, callback: request.callback)
     }
 }
@@ -592,7 +604,8 @@ extension RecordAccumulator {
     ) -> BatchLease? {
         guard
             let recordBytes = queue.open?.nextRecordBytes(
-                key: request.key, value: request.value, timestamp: request.timestamp),
+                key: request.key, value: request.value, headersBytes: request.headersBytes,
+                timestamp: request.timestamp),
             queue.open!.hasRoom(forRecordBytes: recordBytes)
         else { return nil }
         var batch = queue.open.take()!

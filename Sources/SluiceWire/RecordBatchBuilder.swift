@@ -2,6 +2,10 @@ import CProtobufC
 import CSluiceProto
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Builds one record batch into a `ByteBuffer`: records are packed with protobuf-c straight into
 /// the batch's buffer (no allocation per record once the buffer has its capacity), then `finish`
 /// writes the header and the CRC-32C.
@@ -35,9 +39,11 @@ public struct RecordBatchBuilder: Sendable {
         keyBytes + valueBytes + headerBytes + 6 + 11 + 4 + 2 * (1 + 5) + 5
     }
 
-    /// Appends one record. `key`/`value` nil means null (distinct from empty).
+    /// Appends one record. `key`/`value` nil means null (distinct from empty); a header's nil value is
+    /// `null_value`. Headers are copied into C memory for protobuf-c (this builder is the reference encoding and
+    /// the control plane's; the producer's hot path encodes by hand, `ProducerBatch+Encoding`).
     public mutating func append(
-        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, timestamp: Int64
+        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [RecordHeader] = [], timestamp: Int64
     ) {
         var record = Sluice__Record()
         sluice__record__init(&record)
@@ -54,11 +60,15 @@ public struct RecordBatchBuilder: Sendable {
                 len: value.count,
                 data: UnsafeMutablePointer(mutating: value.baseAddress?.assumingMemoryBound(to: UInt8.self)))
         }
-        let size = sluice__record__get_packed_size(&record)
-        Varint.write(UInt64(size), to: &buffer)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { target in
-            withUnsafeMutablePointer(to: &record) { pointer in
-                sluice__record__pack(pointer, target.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        Self.withCHeaders(headers) { pointers in
+            record.n_headers = pointers.count
+            record.headers = pointers.baseAddress
+            let size = sluice__record__get_packed_size(&record)
+            Varint.write(UInt64(size), to: &buffer)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { target in
+                withUnsafeMutablePointer(to: &record) { pointer in
+                    sluice__record__pack(pointer, target.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
             }
         }
         recordCount += 1
@@ -66,14 +76,50 @@ public struct RecordBatchBuilder: Sendable {
     }
 
     /// Appends a record from Swift byte arrays (convenience; the CLI and tests use it).
-    public mutating func append(key: [UInt8]?, value: [UInt8]?, timestamp: Int64) {
+    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], timestamp: Int64) {
         func withOptional<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
             guard let bytes else { return body(nil) }
             return bytes.withUnsafeBytes { body($0) }
         }
         withOptional(key) { keyBytes in
-            withOptional(value) { valueBytes in append(key: keyBytes, value: valueBytes, timestamp: timestamp) }
+            withOptional(value) { valueBytes in
+                append(key: keyBytes, value: valueBytes, headers: headers, timestamp: timestamp)
+            }
         }
+    }
+
+    /// Calls `body` with `sluice.RecordHeader` messages for `headers` in C memory (keys NUL-terminated, values
+    /// copied), freed when it returns.
+    private static func withCHeaders<Result>(
+        _ headers: [RecordHeader], _ body: (UnsafeMutableBufferPointer<UnsafeMutablePointer<Sluice__RecordHeader>?>) -> Result
+    ) -> Result {
+        guard !headers.isEmpty else { return body(UnsafeMutableBufferPointer(start: nil, count: 0)) }
+        let messages = UnsafeMutablePointer<Sluice__RecordHeader>.allocate(capacity: headers.count)
+        let pointers = UnsafeMutableBufferPointer<UnsafeMutablePointer<Sluice__RecordHeader>?>.allocate(
+            capacity: headers.count)
+        var owned: [UnsafeMutableRawPointer] = []
+        defer {
+            owned.forEach { free($0) }
+            pointers.deallocate()
+            messages.deallocate()
+        }
+        for (index, header) in headers.enumerated() {
+            var message = Sluice__RecordHeader()
+            sluice__record_header__init(&message)
+            let key = strdup(header.key)!
+            owned.append(UnsafeMutableRawPointer(key))
+            message.key = key
+            if let value = header.value, !value.isEmpty {
+                let copy = malloc(value.count)!
+                value.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: value.count) }
+                owned.append(copy)
+                message.value = ProtobufCBinaryData(len: value.count, data: copy.assumingMemoryBound(to: UInt8.self))
+            }
+            message.null_value = header.value == nil ? 1 : 0
+            (messages + index).initialize(to: message)
+            pointers[index] = messages + index
+        }
+        return body(pointers)
     }
 
     /// Writes the header (base offset 0, leader epoch -1: the leader stamps both) and the CRC; returns the batch.

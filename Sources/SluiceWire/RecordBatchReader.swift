@@ -116,7 +116,7 @@ public enum RecordBatchReader {
         return (0..<count).compactMap { index in
             guard let header = headers[index]?.pointee else { return nil }
             let key = header.key.map { String(cString: $0) } ?? ""
-            return RecordHeader(key: key, value: bytes(header.value))
+            return RecordHeader(key: key, value: header.null_value != 0 ? nil : bytes(header.value))
         }
     }
 

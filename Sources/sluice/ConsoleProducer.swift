@@ -1,4 +1,5 @@
 import SluiceProducer
+import SluiceWire
 
 #if canImport(Glibc)
     import Glibc
@@ -30,6 +31,8 @@ struct ConsoleProducer {
     let producer: LineProducer
     let topic: String
     let partition: Int32?
+    /// `--header`s, the same array on every record (no allocation per line).
+    let headers: [RecordHeader]
     let keySeparator: [UInt8]?
     /// `--report-acks`: every record is reported on stdout, and a failed record does not stop the input.
     var reporter: AckReporter? = nil
@@ -129,7 +132,8 @@ struct ConsoleProducer {
         }
         return .record(
             ProducerRecord(
-                topic: topic, partition: partition, key: key.map(BorrowedBytes.init), value: BorrowedBytes(value)))
+                topic: topic, partition: partition, key: key.map(BorrowedBytes.init), value: BorrowedBytes(value),
+                headers: headers))
     }
 
     /// Sends one chunk's records with one call (`send(contentsOf:)`: leased batches, no accumulator lock per

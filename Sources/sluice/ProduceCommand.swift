@@ -1,5 +1,6 @@
 import ArgumentParser
 import SluiceProducer
+import SluiceWire
 
 /// `sluice produce --topic T`: one record per stdin line through the SluiceProducer library, like
 /// `kafka-console-producer.sh`. Prints nothing on success.
@@ -34,6 +35,13 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(name: .customLong("key-separator"), help: "Split each line into key and value at the first occurrence.")
     var keySeparator: String?
 
+    @Option(
+        name: .customLong("header"),
+        help: ArgumentHelp(
+            "A header KEY=VALUE on every record (repeatable, kept in order; KEY alone gives a null value), "
+                + "as kcat -H.", valueName: "key=value"))
+    var headerArguments: [String] = []
+
     @Option(name: .customLong("batch-size"), help: "batch.size: bytes per batch. (default: 262144)")
     var batchSizeBytes: Int?
 
@@ -65,7 +73,18 @@ struct ProduceCommand: AsyncParsableCommand {
     func validate() throws {
         if let partition, partition < 0 { throw ValidationError("--partition must not be negative") }
         if let keySeparator, keySeparator.isEmpty { throw ValidationError("--key-separator must not be empty") }
+        _ = try headers()
         try ProducerProperties.validate(producerConfig())
+    }
+
+    /// `--header` arguments as record headers: split at the first `=`; without one, a null value.
+    func headers() throws -> [RecordHeader] {
+        try headerArguments.map { argument in
+            guard let equals = argument.firstIndex(of: "=") else { return RecordHeader(key: argument, value: nil) }
+            let key = String(argument[..<equals])
+            guard !key.isEmpty else { throw ValidationError("--header '\(argument)' has an empty key") }
+            return RecordHeader(key: key, value: Array(argument[argument.index(after: equals)...].utf8))
+        }
     }
 
     /// The producer's properties: defaults < `--producer-property` < flags given explicitly.
@@ -91,7 +110,7 @@ struct ProduceCommand: AsyncParsableCommand {
                 config: config, keySerializer: BorrowedBytesSerializer(), valueSerializer: BorrowedBytesSerializer(),
                 interceptors: [])
             let console = ConsoleProducer(
-                producer: producer, topic: topic, partition: partition,
+                producer: producer, topic: topic, partition: partition, headers: try headers(),
                 keySeparator: keySeparator.map { Array($0.utf8) }, reporter: reportAcks ? AckReporter(topic: topic) : nil)
             try await console.run()
         }

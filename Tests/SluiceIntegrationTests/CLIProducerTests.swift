@@ -122,6 +122,13 @@ struct CLIProducerTests {
         #expect(fromFlag.stderr.contains("NOT_ENOUGH_REPLICAS"), "\(fromFlag.stderr)")
     }
 
+    @Test func aHeaderWithoutAKeyIsRefusedNamingTheArgument() throws {
+        let result = try CLI.run(
+            ["produce", "--topic", "any", "--header", "=value", "--bootstrap-server", "127.0.0.1:1"], timeout: .seconds(10))
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("--header '=value' has an empty key"), "\(result.stderr)")
+    }
+
     @Test func badProducerPropertyFailsNamingTheKey() throws {
         // Validated before connecting: no broker needed.
         let badValue = try CLI.run(

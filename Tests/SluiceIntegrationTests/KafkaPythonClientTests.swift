@@ -99,7 +99,7 @@ import Testing
         }
     }
 
-    @Test func recordsTheNativeCLIWroteReachAPythonConsumerConverted() throws {
+    @Test func recordsTheNativeCLIWroteReachAPythonConsumerConvertedWithHeadersAndTimestamps() throws {
         let broker = try BrokerProcess()
         defer {
             broker.stop()
@@ -109,7 +109,8 @@ import Testing
         #expect(created.status == 0, "\(created.stderr)")
         let lines = (0..<100).map { "k\($0)\tnative value \($0)" }
         let produced = try CLI.run(
-            ["produce", "--topic", "native", "--key-separator", "\t", "--bootstrap-server", broker.bootstrap],
+            ["produce", "--topic", "native", "--key-separator", "\t", "--header", "trace=native", "--header", "nothing",
+             "--header", "trace=again", "--bootstrap-server", broker.bootstrap],
             stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
         #expect(produced.status == 0, "\(produced.stderr)")
         let script = """
@@ -121,7 +122,8 @@ import Testing
             while len(out) < 100:
                 m = c.poll(10)
                 if m is None or m.error(): break
-                out.append([m.offset(), m.key().decode(), m.value().decode(), m.timestamp()[1] > 0])
+                headers = ",".join(k + ":" + ("null" if v is None else v.decode()) for k, v in (m.headers() or []))
+                out.append([m.offset(), m.key().decode(), m.value().decode(), headers, m.timestamp()[1]])
             c.close()
             print(json.dumps({"consumed": out}))
             """
@@ -131,7 +133,13 @@ import Testing
         let line = try #require(result.output.split(separator: "\n").last { $0.hasPrefix("{") }, "\(result.output)")
         let output = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let consumed = (output["consumed"] as? [[Any]] ?? []).map { "\($0[0]) \($0[1]) \($0[2]) \($0[3])" }
-        #expect(consumed == (0..<100).map { "\($0) k\($0) native value \($0) 1" })
+        #expect(consumed == (0..<100).map { "\($0) k\($0) native value \($0) trace:native,nothing:null,trace:again" })
+        // Timestamps exactly as the broker stored them (native batches, read natively), not merely present.
+        let stored = try Self.storedByBroker("native", count: 100, broker: broker)
+        let seen = (output["consumed"] as? [[Any]] ?? []).map { record in
+            "CreateTime:\(record[4]) Partition:0 Offset:\(record[0]) \(record[3]) \(record[1]) \(record[2])"
+        }
+        #expect(seen == stored)
     }
 
     @Test func kafkaPythonsAdminClientCreatesDescribesAndDeletesTopics() throws {

@@ -12,6 +12,7 @@ import Testing
         var key: [UInt8]?
         var value: [UInt8]?
         var timestamp: Int64
+        var headers: [RecordHeader] = []
     }
 
     static let samples: [Sample] = [
@@ -19,6 +20,14 @@ import Testing
         Sample(key: Array("k1".utf8), value: [], timestamp: 1_700_000_000_000),
         Sample(key: [], value: nil, timestamp: 1_700_000_000_005),
         Sample(key: nil, value: nil, timestamp: 1_699_999_999_000),
+        // Headers: a repeated key, a null and an empty value, an empty key, a non-ASCII key.
+        Sample(
+            key: Array("h".utf8), value: Array("with headers".utf8), timestamp: 1_700_000_000_007,
+            headers: [
+                RecordHeader(key: "trace", value: Array("t-1".utf8)), RecordHeader(key: "trace", value: [1, 2]),
+                RecordHeader(key: "null", value: nil), RecordHeader(key: "empty", value: []),
+                RecordHeader(key: "", value: [9]), RecordHeader(key: "clé", value: Array(repeating: 3, count: 200)),
+            ]),
         Sample(
             key: Array(repeating: 9, count: 300), value: Array(repeating: 7, count: 20_000),
             timestamp: 1_700_000_001_000),
@@ -32,12 +41,15 @@ import Testing
         for sample in samples {
             AccumulatorTestSupport.withOptionalBytes(sample.key) { key in
                 AccumulatorTestSupport.withOptionalBytes(sample.value) { value in
+                    let headersBytes = ProducerBatch.headersBytes(sample.headers)
                     #expect(
-                        batch.nextRecordBytes(key: key, value: value, timestamp: sample.timestamp)
-                            <= ProducerBatch.maximumRecordBytes(keyCount: key?.count, valueCount: value?.count))
+                        batch.nextRecordBytes(
+                            key: key, value: value, headersBytes: headersBytes, timestamp: sample.timestamp)
+                            <= ProducerBatch.maximumRecordBytes(
+                                keyCount: key?.count, valueCount: value?.count, headersBytes: headersBytes))
                     batch.append(
-                        key: key, value: value, timestamp: sample.timestamp, sendNanos: 0, storesCompletion: false,
-                        callback: nil)
+                        key: key, value: value, headers: sample.headers, headersBytes: headersBytes,
+                        timestamp: sample.timestamp, sendNanos: 0, storesCompletion: false, callback: nil)
                 }
             }
         }
@@ -51,7 +63,9 @@ import Testing
         builder.producerId = 42
         builder.producerEpoch = 3
         builder.baseSequence = 17
-        for sample in Self.samples { builder.append(key: sample.key, value: sample.value, timestamp: sample.timestamp) }
+        for sample in Self.samples {
+            builder.append(key: sample.key, value: sample.value, headers: sample.headers, timestamp: sample.timestamp)
+        }
         let expected = builder.finish()
         #expect(Array(batch.buffer.readableBytesView) == Array(expected.readableBytesView))
     }
@@ -66,7 +80,18 @@ import Testing
         #expect(records.map(\.key) == Self.samples.map(\.key))
         #expect(records.map(\.value) == Self.samples.map(\.value))
         #expect(records.map(\.timestamp) == Self.samples.map(\.timestamp))
+        #expect(records.map(\.headers) == Self.samples.map(\.headers))
         #expect(records.map(\.offset) == Array(0..<Int64(Self.samples.count)))
+    }
+
+    @Test func splitHalvesKeepEveryRecordsHeaders() throws {
+        let batch = Self.producerBatch(Self.samples)
+        var (first, second) = try #require(batch.split())
+        first.finish(producerId: -1, producerEpoch: -1, baseSequence: -1)
+        second.finish(producerId: -1, producerEpoch: -1, baseSequence: -1)
+        let records = try AccumulatorTestSupport.records(of: first) + AccumulatorTestSupport.records(of: second)
+        #expect(records.map(\.headers) == Self.samples.map(\.headers))
+        #expect(records.map(\.value) == Self.samples.map(\.value))
     }
 
     @Test func appendsWriteIntoThePooledBufferWithoutReallocating() {

@@ -145,10 +145,14 @@ struct  Sluice__RecordHeader
   ProtobufCMessage base;
   char *key;
   ProtobufCBinaryData value;
+  /*
+   * a null value (Kafka's headers allow one); false keeps older batches' meaning
+   */
+  protobuf_c_boolean null_value;
 };
 #define SLUICE__RECORD_HEADER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&sluice__record_header__descriptor) \
-    , (char *)protobuf_c_empty_string, {0,NULL} }
+    , (char *)protobuf_c_empty_string, {0,NULL}, 0 }
 
 
 typedef enum {
