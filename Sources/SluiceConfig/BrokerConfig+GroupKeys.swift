@@ -34,6 +34,32 @@ extension BrokerConfig {
             documentation: "How long an offset commit waits for every in-sync replica of its __consumer_offsets "
                 + "partition before it fails with COORDINATOR_NOT_AVAILABLE (the consumer retries)."),
         ConfigKey(
+            "offsets.retention.minutes", type: .int, defaultValue: .value(.int(10_080)), validator: .atLeast(1),
+            importance: .high,
+            documentation: "How long the committed offsets of a group without members are kept: they expire this "
+                + "long after the group became empty and after their commit (Kafka's KIP-211 rule; a consumer that "
+                + "assigns partitions itself is timed from its commit). A group with members keeps its offsets. "
+                + "Expired offsets are deleted with tombstone records."),
+        ConfigKey(
+            "offsets.retention.check.interval.ms", type: .long, defaultValue: .value(.long(600_000)),
+            validator: .atLeast(1), importance: .medium,
+            documentation: "How often the coordinator expires stale offsets and rewrites the live commits whose "
+                + "newest record is older than half of offsets.topic.retention.ms, so retention never deletes "
+                + "the last copy of a live commit."),
+        ConfigKey(
+            "offsets.topic.retention.ms", type: .long, defaultValue: .value(.long(86_400_000)),
+            validator: .unlimitedOrAtLeast(1), importance: .medium,
+            documentation: "Sluice's own key: retention.ms of __consumer_offsets, which Sluice bounds by time where "
+                + "Kafka compacts it. Live commits are rewritten before they age out (see "
+                + "offsets.retention.check.interval.ms, which must be less than half of this); -1 keeps every "
+                + "record forever. Applied when the topic is created."),
+        ConfigKey(
+            "offsets.topic.segment.bytes", type: .int, defaultValue: .value(.int(104_857_600)),
+            validator: .atLeast(14), importance: .low,
+            documentation: "segment.bytes of __consumer_offsets: only whole segments are deleted, so this bounds "
+                + "what a quiet offsets partition keeps beyond offsets.topic.retention.ms. Applied when the topic "
+                + "is created."),
+        ConfigKey(
             "offset.metadata.max.bytes", type: .int, defaultValue: .value(.int(4_096)), validator: .atLeast(0),
             importance: .low,
             documentation: "The largest metadata string a consumer may commit with an offset "

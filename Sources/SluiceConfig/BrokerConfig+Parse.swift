@@ -104,6 +104,16 @@ extension BrokerConfig {
         }
         offsetsCommitTimeoutMs = values.int("offsets.commit.timeout.ms")
         offsetMetadataMaxBytes = values.int("offset.metadata.max.bytes")
+        offsetsRetentionMs = Int64(values.int("offsets.retention.minutes")) * 60_000
+        offsetsRetentionCheckIntervalMs = values.long("offsets.retention.check.interval.ms")
+        offsetsTopicRetentionMs = values.long("offsets.topic.retention.ms")
+        offsetsTopicSegmentBytes = values.int("offsets.topic.segment.bytes")
+        guard offsetsTopicRetentionMs == -1 || offsetsRetentionCheckIntervalMs * 2 < offsetsTopicRetentionMs else {
+            throw ConfigError(
+                code: .invalidValue, key: "offsets.topic.retention.ms", value: String(offsetsTopicRetentionMs),
+                problem: "must be more than twice offsets.retention.check.interval.ms "
+                    + "(\(offsetsRetentionCheckIntervalMs)), or live commits could age out before they are rewritten")
+        }
         entries = ConfigEntry.entries(of: values)
         assert(!logDirs.isEmpty, "log.dirs validator refuses an empty list")
         assert(logRetentionMs == -1 || logRetentionMs >= 1, "retention validators refuse 0 and below -1")

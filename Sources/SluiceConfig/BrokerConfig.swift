@@ -118,6 +118,14 @@ public struct BrokerConfig: Sendable, Hashable {
     public let offsetsCommitTimeoutMs: Int
     /// `offset.metadata.max.bytes`
     public let offsetMetadataMaxBytes: Int
+    /// `offsets.retention.minutes`, in milliseconds.
+    public let offsetsRetentionMs: Int64
+    /// `offsets.retention.check.interval.ms`
+    public let offsetsRetentionCheckIntervalMs: Int64
+    /// `offsets.topic.retention.ms`: -1 keeps the internal topic's records forever.
+    public let offsetsTopicRetentionMs: Int64
+    /// `offsets.topic.segment.bytes`
+    public let offsetsTopicSegmentBytes: Int
     /// Every key with its value and whether it was set: what Kafka's DescribeConfigs reports for this broker.
     public let entries: [ConfigEntry]
 }

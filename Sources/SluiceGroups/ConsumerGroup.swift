@@ -24,6 +24,9 @@ final class ConsumerGroup {
     /// `.preparingRebalance` from `.empty`: the join phase does not complete before this
     /// (`group.initial.rebalance.delay.ms`), so the first consumers of a group land in one generation.
     private(set) var initialDelayUntilMs: Int64 = 0
+    /// Wall-clock time the group last became empty (0: not since this coordinator loaded it): its offsets
+    /// expire `offsets.retention.minutes` after this.
+    var emptySinceMs: Int64 = 0
 
     init(groupId: String) {
         self.groupId = groupId

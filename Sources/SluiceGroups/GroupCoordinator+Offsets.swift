@@ -42,12 +42,19 @@ extension GroupCoordinator {
                         commitTimestampMs: nowMs)))
         }
         guard !accepted.isEmpty else { return results }
-        let written = await append(accepted, groupId: groupId, timestampMs: nowMs)
+        committing[groupId, default: 0] += 1
+        defer {
+            committing[groupId]! -= 1
+            if committing[groupId] == 0 { committing[groupId] = nil }
+        }
+        let written = await append(
+            accepted, partition: Self.partition(of: groupId, partitions: settings.offsetsTopicPartitions),
+            timestampMs: nowMs)
         guard written == .none else {
             return results.map { $0 == .none ? written : $0 }
         }
         // Applied only after the ISR has the records: a commit answered is a commit a failover keeps.
-        for record in accepted { apply(record) }
+        for record in accepted { apply(record, writtenMs: nowMs) }
         return results
     }
 
@@ -55,6 +62,9 @@ extension GroupCoordinator {
         let error = await coordinatorError(for: groupId)
         guard error == .none else { return error }
         guard !groupId.isEmpty else { return .invalidGroupId }
+        // Its offsets are being expired or rewritten: a commit now could land in the log before that batch and
+        // be undone by it on replay. The client retries this at once.
+        guard !maintaining.contains(groupId) else { return .coordinatorLoadInProgress }
         guard let group = groups[groupId], !group.isEmpty else {
             // No members: only a commit outside any generation (a consumer assigning partitions itself).
             return generationId < 0 ? .none : .illegalGeneration
@@ -65,13 +75,12 @@ extension GroupCoordinator {
         return group.state == .completingRebalance ? .rebalanceInProgress : .none
     }
 
-    /// Appends `records` as one batch to the group's offsets partition and waits for its ISR. Maps the produce
+    /// Appends `records` as one batch to offsets partition `partition` and waits for its ISR. Maps the produce
     /// errors as Kafka's coordinator does: a lost leadership is NOT_COORDINATOR, too few replicas
     /// COORDINATOR_NOT_AVAILABLE.
-    private func append(_ records: [OffsetCommitRecord], groupId: String, timestampMs: Int64) async -> ErrorCode {
+    func append(_ records: [OffsetCommitRecord], partition: Int32, timestampMs: Int64) async -> ErrorCode {
         var builder = RecordBatchBuilder(firstTimestamp: timestampMs)
         for record in records { builder.append(key: record.key, value: record.value, timestamp: timestampMs) }
-        let partition = Self.partition(of: groupId, partitions: settings.offsetsTopicPartitions)
         var request = ProduceRequest(
             acks: -1, timeoutMs: settings.commitTimeoutMs,
             topics: [ProduceTopicData(name: Self.offsetsTopic, partitions: [

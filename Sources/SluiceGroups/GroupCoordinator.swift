@@ -27,12 +27,26 @@ public actor GroupCoordinator {
         public var commitTimeoutMs: Int32
         /// offset.metadata.max.bytes
         public var metadataMaxBytes: Int
+        /// offsets.retention.minutes, in milliseconds: how long an empty group's offsets are kept.
+        public var offsetsRetentionMs: Int64
+        /// offsets.retention.check.interval.ms
+        public var retentionCheckIntervalMs: Int64
+        /// offsets.topic.retention.ms: a commit whose newest record is older than half of this is rewritten;
+        /// -1, never.
+        public var offsetsTopicRetentionMs: Int64
 
         public init(
             offsetsTopicPartitions: Int32 = 50, initialRebalanceDelayMs: Int64 = 3_000,
             sessionTimeoutRangeMs: ClosedRange<Int32> = 6_000...1_800_000, commitTimeoutMs: Int32 = 5_000,
-            metadataMaxBytes: Int = 4_096
+            metadataMaxBytes: Int = 4_096, offsetsRetentionMs: Int64 = 10_080 * 60_000,
+            retentionCheckIntervalMs: Int64 = 600_000, offsetsTopicRetentionMs: Int64 = 86_400_000
         ) {
+            precondition(
+                offsetsTopicRetentionMs == -1 || retentionCheckIntervalMs * 2 < offsetsTopicRetentionMs,
+                "a commit must be rewritten before its record ages out")
+            self.offsetsRetentionMs = offsetsRetentionMs
+            self.retentionCheckIntervalMs = retentionCheckIntervalMs
+            self.offsetsTopicRetentionMs = offsetsTopicRetentionMs
             self.offsetsTopicPartitions = offsetsTopicPartitions
             self.initialRebalanceDelayMs = initialRebalanceDelayMs
             self.sessionTimeoutRangeMs = sessionTimeoutRangeMs
@@ -53,6 +67,18 @@ public actor GroupCoordinator {
 
     var groups: [String: ConsumerGroup] = [:]
     var offsets: [String: [TopicPartition: CommittedOffset]] = [:]
+    /// The timestamp of the newest record of each commit in `offsets` (same keys): retention ages the record, not
+    /// the commit, so a commit is rewritten before its record could be deleted.
+    var offsetsWrittenMs: [String: [TopicPartition: Int64]] = [:]
+    /// Wall-clock time each offsets partition was loaded: an empty group's offsets expire no sooner than
+    /// `offsets.retention.minutes` after it (when the group became empty on another coordinator is not known).
+    var loadedAtMs: [Int32: Int64] = [:]
+    /// Groups whose offsets are being expired or rewritten now: their commits wait (retriably) until that is in.
+    var maintaining: Set<String> = []
+    /// Groups with commits appending now, and how many: the retention check leaves them alone.
+    var committing: [String: Int] = [:]
+    /// Monotonic milliseconds of the last offsets retention check.
+    var offsetsCheckedMs: Int64 = 0
     /// Offsets partitions loaded here, with the leader epoch they were loaded at.
     var loaded: [Int32: Int32] = [:]
     /// Offsets partitions being loaded now.
@@ -130,24 +156,32 @@ public actor GroupCoordinator {
                 guard let key = record.key, let decoded = OffsetCommitRecord(key: key, value: record.value) else {
                     continue
                 }
-                apply(decoded)
+                apply(decoded, writtenMs: record.timestamp)
                 replayed += 1
             }
             if records.isEmpty || offset >= read.logEndOffset { break }
         }
         guard replicaManager.leaderEpochIfLeading(topicPartition) == epoch else { return }
         loaded[partition] = epoch
+        loadedAtMs[partition] = wallClockMs()
         logger.info(
             "loaded \(topicPartition) at leader epoch \(epoch): \(replayed) offset record(s)",
             metadata: ["sluice.topic": "\(Self.offsetsTopic)", "sluice.partition": "\(partition)"])
     }
 
-    func apply(_ record: OffsetCommitRecord) {
+    /// Applies a commit or a tombstone; `writtenMs` is its record's timestamp (what retention ages it by).
+    func apply(_ record: OffsetCommitRecord, writtenMs: Int64) {
         if let commit = record.commit {
             offsets[record.group, default: [:]][record.topicPartition] = commit
+            offsetsWrittenMs[record.group, default: [:]][record.topicPartition] = writtenMs
             metrics.committed(group: record.group, topicPartition: record.topicPartition, offset: commit.offset)
         } else {
             offsets[record.group]?[record.topicPartition] = nil
+            offsetsWrittenMs[record.group]?[record.topicPartition] = nil
+            if offsets[record.group]?.isEmpty == true {
+                offsets[record.group] = nil
+                offsetsWrittenMs[record.group] = nil
+            }
             metrics.removeCommitted(group: record.group, topicPartition: record.topicPartition)
         }
     }
@@ -166,16 +200,25 @@ public actor GroupCoordinator {
                 metrics.removeCommitted(group: groupId, topicPartition: topicPartition)
             }
             offsets[groupId] = nil
+            offsetsWrittenMs[groupId] = nil
         }
+        loadedAtMs[partition] = nil
         logger.info("no longer coordinating the groups of \(Self.offsetsTopic)-\(partition)")
     }
 
     // MARK: time
 
-    /// Runs `tick` every 100 ms until cancelled.
+    /// Runs `tick` every 100 ms, and the offsets retention check every `offsets.retention.check.interval.ms`,
+    /// until cancelled.
     public func run() async {
+        offsetsCheckedMs = monotonicMs()
         while !Task.isCancelled {
-            tick(nowMs: monotonicMs())
+            let nowMs = monotonicMs()
+            tick(nowMs: nowMs)
+            if nowMs - offsetsCheckedMs >= settings.retentionCheckIntervalMs {
+                offsetsCheckedMs = nowMs
+                await maintainOffsets()
+            }
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -230,6 +273,7 @@ public actor GroupCoordinator {
     }
 
     private func becameEmpty(_ group: ConsumerGroup) {
+        group.emptySinceMs = wallClockMs()
         metrics.observe(group: group.groupId, members: 0, generation: group.generationId)
         events.groupEmpty(group: group.groupId)
     }

@@ -116,8 +116,9 @@ extension KafkaRequestHandler {
     }
 
     /// The broker leading the group's `__consumer_offsets` partition. The topic is created on first use, with
-    /// `offsets.topic.replication.factor` replicas or as many as brokers are registered; until it has a leader
-    /// the answer is COORDINATOR_NOT_AVAILABLE and the client asks again.
+    /// `offsets.topic.replication.factor` replicas or as many as brokers are registered, and the retention the
+    /// coordinator keeps safe (`GroupCoordinator+Retention`); until it has a leader the answer is
+    /// COORDINATOR_NOT_AVAILABLE and the client asks again.
     private func findCoordinator(_ request: KafkaFindCoordinator.Request) async -> KafkaFindCoordinator.Response {
         guard request.keyType == 0 else {
             return .init(
@@ -129,7 +130,11 @@ extension KafkaRequestHandler {
             let brokers = broker.cache.image.brokers.count
             let create = CreatableTopic(
                 name: topicName, numPartitions: partitions,
-                replicationFactor: Int32(max(1, min(config.offsetsTopicReplicationFactor, brokers))))
+                replicationFactor: Int32(max(1, min(config.offsetsTopicReplicationFactor, brokers))),
+                configs: [
+                    ("retention.ms", String(config.offsetsTopicRetentionMs)), ("retention.bytes", "-1"),
+                    ("segment.bytes", String(config.offsetsTopicSegmentBytes)),
+                ])
             do throws(SluiceError) {
                 try await broker.createTopicAnywhere(create)
             } catch where error.code == .topicAlreadyExists {

@@ -640,6 +640,9 @@ extension SluiceServer {
             offsetsTopicPartitions: Int32(config.offsetsTopicNumPartitions),
             initialRebalanceDelayMs: Int64(config.groupInitialRebalanceDelayMs),
             sessionTimeoutRangeMs: Int32(config.groupMinSessionTimeoutMs)...Int32(config.groupMaxSessionTimeoutMs),
-            commitTimeoutMs: Int32(config.offsetsCommitTimeoutMs), metadataMaxBytes: config.offsetMetadataMaxBytes)
+            commitTimeoutMs: Int32(config.offsetsCommitTimeoutMs), metadataMaxBytes: config.offsetMetadataMaxBytes,
+            offsetsRetentionMs: config.offsetsRetentionMs,
+            retentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+            offsetsTopicRetentionMs: config.offsetsTopicRetentionMs)
     }
 }

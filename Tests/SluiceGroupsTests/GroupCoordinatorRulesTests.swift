@@ -73,4 +73,54 @@ import Testing
         #expect(OffsetCommitRecord(key: [9, 1, 0], value: nil) == nil, "another version is skipped")
         #expect(OffsetCommitRecord(key: record.key, value: [1, 2]) == nil, "a cut value is skipped")
     }
+
+    /// Retention: an empty group's offsets go `offsetsRetentionMs` after the latest of commit, emptied and load time;
+    /// a group with members keeps them; a kept commit whose record is half the topic's retention old is rewritten.
+    @Test func emptyGroupsOffsetsExpireAndQuietCommitsAreRewrittenBeforeTheyAgeOut() {
+        let day: Int64 = 86_400_000
+        let t0 = TopicPartition(topic: "t", partition: 0)
+        func commit(at ms: Int64) -> CommittedOffset {
+            CommittedOffset(offset: 5, leaderEpoch: 0, metadata: nil, commitTimestampMs: ms)
+        }
+        let offsets: [String: [TopicPartition: CommittedOffset]] = [
+            "active": [t0: commit(at: 0)],  // members: kept however old, rewritten
+            "emptied-late": [t0: commit(at: 0)],  // empty only since day 6: kept until day 13
+            "standalone": [t0: commit(at: 0)],  // no group object: timed from its commit (and the load)
+            "fresh": [t0: commit(at: 7 * day)],  // committed just now
+        ]
+        let written: [String: [TopicPartition: Int64]] = [
+            "active": [t0: 0], "emptied-late": [t0: 0], "standalone": [t0: 0], "fresh": [t0: 7 * day],
+        ]
+        let emptySince: (String) -> Int64? = { group in
+            switch group {
+            case "active": nil
+            case "emptied-late": 6 * day
+            default: 0
+            }
+        }
+        let plan = GroupCoordinator.maintenance(
+            offsets: offsets, writtenMs: written, emptySinceMs: emptySince, loadedAtMs: 0, nowMs: 7 * day,
+            offsetsRetentionMs: 7 * day, topicRetentionMs: day)
+        #expect(plan.expired.map(\.group) == ["standalone"])
+        #expect(plan.expired.allSatisfy { $0.commit == nil }, "expiry writes tombstones")
+        #expect(plan.rewritten.map(\.group) == ["active", "emptied-late"])
+        #expect(plan.rewritten.map(\.commit) == [commit(at: 0), commit(at: 0)], "a rewrite keeps the commit time")
+
+        // Loaded only on day 6 (a failover): the standalone commit gets a full retention from then.
+        let afterFailover = GroupCoordinator.maintenance(
+            offsets: offsets, writtenMs: written, emptySinceMs: emptySince, loadedAtMs: 6 * day, nowMs: 7 * day,
+            offsetsRetentionMs: 7 * day, topicRetentionMs: day)
+        #expect(afterFailover.expired.isEmpty)
+        // Topic retention -1: nothing ages out, nothing is rewritten.
+        let forever = GroupCoordinator.maintenance(
+            offsets: offsets, writtenMs: written, emptySinceMs: emptySince, loadedAtMs: 6 * day, nowMs: 7 * day,
+            offsetsRetentionMs: 7 * day, topicRetentionMs: -1)
+        #expect(forever.isEmpty)
+        // Half retention is the line: a record just younger is left alone.
+        let young = GroupCoordinator.maintenance(
+            offsets: ["active": [t0: commit(at: 0)]], writtenMs: ["active": [t0: 7 * day - day / 2 + 1]],
+            emptySinceMs: emptySince, loadedAtMs: 0, nowMs: 7 * day, offsetsRetentionMs: 7 * day,
+            topicRetentionMs: day)
+        #expect(young.isEmpty)
+    }
 }

@@ -34,6 +34,8 @@ struct ConfigErrorTests {
         ("num.partitions=three\n", "num.partitions"),
         ("log.segment.bytes=-5\n", "log.segment.bytes"),
         ("log.retention.bytes=-2\n", "log.retention.bytes"),
+        // Live commits could age out of __consumer_offsets before the coordinator rewrites them.
+        ("offsets.topic.retention.ms=1000\noffsets.retention.check.interval.ms=500\n", "offsets.topic.retention.ms"),
     ])
     func badConfigExitsSeventyEightNamingTheKey(config: String, key: String) throws {
         let (status, stderr) = try Self.runSluiced(config: "node.id=1\n" + config)

@@ -64,6 +64,11 @@ struct ConfigKeyWalkTests {
         "offsets.commit.timeout.ms":
             "KafkaClusterClientTests: commits wait for __consumer_offsets' ISR (the bound itself: not yet walked)",
         "offset.metadata.max.bytes": "KafkaBadInputTests.groupKeysBound...: 101 bytes refused under 100",
+        "offsets.retention.minutes": "OffsetsRetentionTests (1): empty groups' offsets gone a minute after load",
+        "offsets.retention.check.interval.ms":
+            "OffsetsRetentionTests (500); ConfigErrorTests: must stay under half of offsets.topic.retention.ms",
+        "offsets.topic.retention.ms": "OffsetsRetentionTests (3000): log start moves, quiet commits survive a restart",
+        "offsets.topic.segment.bytes": "OffsetsRetentionTests (1024): segments roll, so retention can delete them",
     ]
 
     @Test func everyKeyOfTheTableIsWalked() throws {
