@@ -4,7 +4,7 @@ import SluiceWire
 /// Reads Kafka's primitive types from a request body, bounds-checked: every length is checked against the bytes
 /// that remain before anything is allocated, so a malformed or hostile request is an error, never a crash or a
 /// large allocation.
-public struct KafkaReader {
+public struct KafkaReader: Sendable {
     private var buffer: ByteBuffer
 
     public init(_ buffer: ByteBuffer) {

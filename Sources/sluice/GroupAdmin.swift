@@ -113,15 +113,18 @@ enum GroupAdmin {
         }
     }
 
-    /// Commits `offsets` for `group` outside any generation (the group must have no members), as
-    /// kafka-consumer-groups --reset-offsets does.
-    static func commit(_ offsets: [TopicPartition: Int64], group: String, on coordinator: BrokerInfo) async throws {
+    /// Commits `offsets` for `group`: outside any generation by default (the group must have no members), as
+    /// kafka-consumer-groups --reset-offsets does, or as member `memberId` of generation `generationId`.
+    static func commit(
+        _ offsets: [TopicPartition: Int64], group: String, on coordinator: BrokerInfo, generationId: Int32 = -1,
+        memberId: String = ""
+    ) async throws {
         let byTopic = Dictionary(grouping: offsets.keys, by: \.topic).sorted { $0.key < $1.key }
         try await KafkaAdminConnection.with(host: coordinator.host, port: Int(coordinator.port)) { connection in
             var body = KafkaWriter()
             body.string(group)
-            body.int32(-1)  // generation: none
-            body.string("")  // member: none
+            body.int32(generationId)
+            body.string(memberId)
             body.string(nil)  // group instance id
             body.array(byTopic) { writer, topic in
                 writer.string(topic.key)

@@ -11,8 +11,12 @@ struct PerfConsumeCommand: AsyncParsableCommand {
             Reads from the earliest offset (--from-latest: the latest) of every partition, or of --partitions, \
             with --threads fetch loops, each on its own connection with its share of the partitions, until \
             --messages records have been read or --timeout ms pass without one. MB counts key and value bytes \
-            (1 MB = 1,048,576 bytes), as Kafka's tool does. There is no consumer group: rebalance.time.ms is the \
-            time to look up the partitions and their start offsets, and fetch.time.ms the rest.
+            (1 MB = 1,048,576 bytes), as Kafka's tool does. Without --group, rebalance.time.ms is the time to look \
+            up the partitions and their start offsets, and fetch.time.ms the rest. With --group, the tool joins \
+            that consumer group over Kafka's protocol (the range assignor; other members may be any Kafka \
+            consumer): it reads the partitions the group assigns it from the group's committed offsets (else \
+            the earliest, or the latest with --from-latest), rejoins when the group rebalances, commits where it \
+            got to at the end of each generation and leaves at the end; rebalance.time.ms is the time spent joining.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -35,6 +39,9 @@ struct PerfConsumeCommand: AsyncParsableCommand {
     @Option(help: "Stop when no record arrives for this many milliseconds.")
     var timeout: Int64 = 10_000
 
+    @Option(help: "A consumer group to join (Kafka's classic protocol); the group assigns the partitions.")
+    var group: String?
+
     @Flag(name: .customLong("from-latest"), help: "Start at the latest offset instead of the earliest.")
     var fromLatest = false
 
@@ -47,6 +54,10 @@ struct PerfConsumeCommand: AsyncParsableCommand {
         guard fetchSize > 0 else { throw ValidationError("--fetch-size must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1") }
         _ = try partitionList()
+        if let group {
+            guard !group.isEmpty else { throw ValidationError("--group must not be empty") }
+            guard partitions == nil else { throw ValidationError("--partitions and --group exclude each other: the group assigns") }
+        }
     }
 
     /// `--partitions` parsed; nil for all.
@@ -67,7 +78,8 @@ struct PerfConsumeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = ConsumerPerformance.Settings(
             topic: topic, messages: messages, threads: threads, partitions: try partitionList(),
-            fetchSizeBytes: fetchSize, timeoutMs: timeout, fromLatest: fromLatest, printHeader: !hideHeader)
+            fetchSizeBytes: fetchSize, timeoutMs: timeout, fromLatest: fromLatest, printHeader: !hideHeader,
+            group: group)
         try await CommandRunner.reportingErrors {
             try await ConsumerPerformance(bootstrapServers: global.bootstrapServer, settings: settings).run()
         }

@@ -242,6 +242,67 @@ import Testing
         #expect(missing.stderr.contains("GROUP_ID_NOT_FOUND: consumer group 'nobody' does not exist"), "\(missing.stderr)")
     }
 
+    /// `sluice perf consume --group`: two of them started together share one generation, each reading the two
+    /// partitions the range assignor gives it; they commit and leave, and the group resumes from the commits.
+    @Test func perfConsumeJoinsAGroupSharesItsPartitionsCommitsAndResumes() throws {
+        let broker = try BrokerProcess(overrides: Self.overrides.map {
+            $0.hasPrefix("group.initial.rebalance.delay.ms") ? "group.initial.rebalance.delay.ms=3000" : $0
+        })
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let values = (1...2_000).map(String.init)
+        try Self.produce(values, topic: "perf", partitions: 4, broker: broker)
+        let arguments = [
+            "perf", "consume", "--topic", "perf", "--messages", "2000", "--group", "duo", "--timeout", "2000",
+            "--hide-header", "--bootstrap-server", broker.bootstrap,
+        ]
+        // Both join within the coordinator's 3 s initial delay, so the first generation has both.
+        let first = try CLIProcess(arguments)
+        let second = try CLIProcess(arguments)
+        #expect(try first.waitForExit(timeout: .seconds(60)) == 0, "\(first.stderr)")
+        #expect(try second.waitForExit(timeout: .seconds(60)) == 0, "\(second.stderr)")
+        /// data.consumed.in.nMsg of the CSV line.
+        func records(_ process: CLIProcess) -> Int? {
+            process.stdoutLines.last.flatMap { Int($0.split(separator: ",")[4].trimmingCharacters(in: .whitespaces)) }
+        }
+        let (firstRecords, secondRecords) = (records(first) ?? -1, records(second) ?? -1)
+        #expect(firstRecords + secondRecords == 2_000, "\(first.stdout)\n\(second.stdout)")
+        #expect(firstRecords > 0 && secondRecords > 0, "each member read its own partitions")
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "duo" && $0["MEMBERS"] == "2" } != nil)
+        #expect(Self.awaitEvent("group_empty", in: broker) { $0["GROUP"] == "duo" } != nil, "both left")
+        // Every partition committed at its end: no lag, and a new run resumes there with nothing to read.
+        let described = try CLI.run(["groups", "describe", "duo", "--bootstrap-server", broker.bootstrap])
+        let rows = described.stdoutText.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.first == "duo" }
+        #expect(rows.count == 4, "\(described.stdoutText)")
+        #expect(rows.allSatisfy { $0[3] == $0[4] && $0[5] == "0" }, "\(described.stdoutText)")
+        let again = try CLI.run(arguments, timeout: .seconds(60))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdoutText.contains("WARNING: Exiting before consuming the expected number of messages"))
+        #expect(again.stdoutText.split(separator: "\n").last?.split(separator: ",")[4] == " 0", "\(again.stdoutText)")
+
+        // A librdkafka consumer already in a group: perf consume joins it, the group splits the four partitions,
+        // and perf consume reads exactly its two (no commits in that group: from the earliest).
+        let kafkaConsumer = try Member(bootstrap: broker.bootstrap, group: "mixed", topic: "perf", sessionTimeoutMs: 10_000)
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "mixed" && $0["MEMBERS"] == "1" } != nil)
+        let mixed = try CLIProcess(arguments.map { $0 == "duo" ? "mixed" : $0 })
+        #expect(Self.awaitEvent("group_rebalanced", in: broker) { $0["GROUP"] == "mixed" && $0["MEMBERS"] == "2" } != nil)
+        #expect(try mixed.waitForExit(timeout: .seconds(60)) == 0, "\(mixed.stderr)")
+        let kafkaShare = try #require(
+            kafkaConsumer.lines.compactMap { $0["assigned"] as? [Int] }.first { $0.count == 2 }, "\(kafkaConsumer.lines)")
+        _ = try kafkaConsumer.stop()
+        let ends = try CLI.run(["topics", "describe", "perf", "--bootstrap-server", broker.bootstrap])
+        /// Records in partition `partition`: its log end offset from describe's replica column (LEO).
+        func logEnd(_ partition: Int) -> Int {
+            let line = ends.stdoutText.split(separator: "\n").first { $0.contains("Partition: \(partition)\t") } ?? ""
+            return line.split(separator: "\t").first { $0.hasPrefix("HighWatermark: ") }
+                .flatMap { Int($0.dropFirst("HighWatermark: ".count)) } ?? -1
+        }
+        let expected = (0..<4).filter { !kafkaShare.contains($0) }.map(logEnd).reduce(0, +)
+        #expect(records(mixed) == expected, "perf consume read its own two partitions: \(mixed.stdout) \(ends.stdoutText)")
+    }
+
     @Test func aStaticMemberRestartedFencesItsOldIncarnationWithoutWaitingForItsSession() throws {
         let broker = try BrokerProcess(overrides: Self.overrides)
         defer {
