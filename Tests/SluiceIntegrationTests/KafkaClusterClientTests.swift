@@ -80,6 +80,50 @@ import Testing
         #expect((rest["committed"] as? [[Int]])?.first == [0, 1_000])
     }
 
+    /// A librdkafka consumer in a group, reading with a commit per record, while the leader of its partition is
+    /// SIGKILLed: it finds the new leader (metadata, then OffsetForLeaderEpoch against the new epoch) and reads on,
+    /// every record once and in order, including those produced to the new leader.
+    @Test func aGroupConsumerFollowsALeaderKillAndReadsEveryRecordOnce() async throws {
+        let cluster = try await ClusterHarness(overrides: KafkaGroupTests.overrides)
+        defer { cluster.shutdown() }
+        try await cluster.createTopic("events", configs: ["min.insync.replicas=2"])
+        let values = (1...1_000).map(String.init)
+        let before = try KafkaClientTests.kcat(
+            ["-b", cluster.bootstrap, "-P", "-t", "events", "-X", "acks=all"], input: Array(values[..<500]))
+        #expect(before.status == 0, "\(before.output)")
+        let leader = try #require(await cluster.awaitPartition("events") { $0.leader > 0 && $0.isr.count == 3 })
+        // A group whose coordinator is another broker: this test is about the data partition's leader (the
+        // coordinator's failover is the test above), and a synchronous commit during one would fail the script.
+        let described = try CLI.run(["groups", "describe", "nobody", "--bootstrap-server", cluster.bootstrap])
+        #expect(described.stderr.contains("GROUP_ID_NOT_FOUND"), "creates __consumer_offsets: \(described.stderr)")
+        var group = ""
+        for candidate in (0..<20).map({ "follower-\($0)" }) {
+            let partition = Int32(("\(candidate)".utf16.reduce(Int32(0)) { $0 &* 31 &+ Int32($1) }).magnitude % 3)
+            let offsetsLeader = await cluster.awaitPartition("__consumer_offsets", partition) { $0.leader > 0 }
+            if let offsetsLeader, offsetsLeader.leader != leader.leader {
+                group = candidate
+                break
+            }
+        }
+        #expect(!group.isEmpty)
+        let reader = try KafkaGroupTests.Member(
+            bootstrap: cluster.bootstrap, group: group, topic: "events", max: 1_000, commit: true)
+        let halfway = ContinuousClock.now.advanced(by: .seconds(60))
+        while (reader.lines.compactMap { $0["distinct"] as? Int }.last ?? 0) < 500, ContinuousClock.now < halfway {
+            usleep(20_000)
+        }
+        #expect(reader.lines.compactMap { $0["distinct"] as? Int }.last == 500, "read the first half: \(reader.lines.suffix(2))")
+        cluster[leader.leader].kill9()
+        let elected = await cluster.awaitPartition("events") { $0.leader > 0 && $0.leader != leader.leader }
+        #expect((elected?.leaderEpoch ?? 0) > leader.leaderEpoch)
+        let after = try KafkaClientTests.kcat(
+            ["-b", cluster.liveBootstrap, "-P", "-t", "events", "-X", "acks=all"], input: Array(values[500...]))
+        #expect(after.status == 0, "\(after.output)")
+        let read = try #require(reader.waitForExit(timeout: .seconds(90)), "\(reader.lines.suffix(3))")
+        #expect(read["values"] as? [String] == values, "every record once, in order, across the election")
+        #expect((read["committed"] as? [[Int]])?.first == [0, 1_000])
+    }
+
     @Test func aBrokerThatIsNotTheControllerAutoCreatesThroughTheController() async throws {
         let cluster = try await ClusterHarness(overrides: ["auto.create.topics.enable=true"])
         defer { cluster.shutdown() }
