@@ -184,7 +184,7 @@ public final class Partition: Sendable {
     ) {
         // CRC and framing: pure, outside any lock.
         let validated: ValidatedBatches
-        do { validated = try log.validateForAppend(batches) } catch {
+        do { validated = try log.validateForAppend(batches, nowMs: nowMs) } catch {
             throw SluiceError(error.errorCode, "\(topicPartition): \(error)")
         }
         let outcome = core.withLock { core in

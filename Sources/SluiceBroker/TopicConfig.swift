@@ -14,6 +14,8 @@ public struct TopicConfig: Sendable, Hashable {
         "flush.ms": "log.flush.interval.ms",
         "index.interval.bytes": "log.index.interval.bytes",
         "unclean.leader.election.enable": "unclean.leader.election.enable",
+        "message.timestamp.before.max.ms": "log.message.timestamp.before.max.ms",
+        "message.timestamp.after.max.ms": "log.message.timestamp.after.max.ms",
     ]
 
     /// Keys whose value is `true` or `false` (the others are integers).
@@ -60,6 +62,8 @@ public struct TopicConfig: Sendable, Hashable {
         if let value = int64("retention.bytes") { config.retentionBytes = value }
         if let value = int64("segment.bytes") { config.segmentBytes = Int(value) }
         if let value = int64("max.message.bytes") { config.maxMessageBytes = Int(value) }
+        if let value = int64("message.timestamp.before.max.ms") { config.timestampBeforeMaxMs = value }
+        if let value = int64("message.timestamp.after.max.ms") { config.timestampAfterMaxMs = value }
         if let value = int64("flush.messages") { config.flushIntervalMessages = value }
         if let value = int64("flush.ms") { config.flushIntervalMs = value }
         if let value = int64("index.interval.bytes") { config.indexIntervalBytes = Int(value) }

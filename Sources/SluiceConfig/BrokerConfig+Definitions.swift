@@ -60,6 +60,17 @@ extension BrokerConfig {
         ConfigKey(
             "message.max.bytes", type: .int, defaultValue: .value(.int(1_048_588)), validator: .atLeast(0),
             importance: .high, documentation: "The largest record batch in bytes the broker accepts."),
+        ConfigKey(
+            "log.message.timestamp.before.max.ms", type: .long, defaultValue: .value(.long(Int64.max)),
+            validator: .atLeast(0), importance: .medium,
+            documentation: "How far in the past a producer's CreateTime timestamp may be: a batch whose first or "
+                + "largest timestamp is older than this before the broker's clock is refused with "
+                + "INVALID_TIMESTAMP. Checked on the batch header (Sluice does not decompress), not per record."),
+        ConfigKey(
+            "log.message.timestamp.after.max.ms", type: .long, defaultValue: .value(.long(Int64.max)),
+            validator: .atLeast(0), importance: .medium,
+            documentation: "How far in the future a producer's CreateTime timestamp may be (see "
+                + "log.message.timestamp.before.max.ms)."),
     ]
 
     private static func listenersValidator(advertised: Bool) -> ConfigValidator {

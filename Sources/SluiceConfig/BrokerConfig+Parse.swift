@@ -79,6 +79,8 @@ extension BrokerConfig {
         logFlushSchedulerIntervalMs = values.long("log.flush.scheduler.interval.ms")
         logIndexIntervalBytes = values.int("log.index.interval.bytes")
         messageMaxBytes = values.int("message.max.bytes")
+        messageTimestampBeforeMaxMs = values.long("log.message.timestamp.before.max.ms")
+        messageTimestampAfterMaxMs = values.long("log.message.timestamp.after.max.ms")
         socketRequestMaxBytes = values.int("socket.request.max.bytes")
         numNetworkThreads = values.int("num.network.threads")
         numIoThreads = values.int("num.io.threads")

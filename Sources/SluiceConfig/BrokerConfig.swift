@@ -75,6 +75,10 @@ public struct BrokerConfig: Sendable, Hashable {
     public let logIndexIntervalBytes: Int
     /// `message.max.bytes`: the largest record batch the broker accepts.
     public let messageMaxBytes: Int
+    /// `log.message.timestamp.before.max.ms`
+    public let messageTimestampBeforeMaxMs: Int64
+    /// `log.message.timestamp.after.max.ms`
+    public let messageTimestampAfterMaxMs: Int64
     /// `socket.request.max.bytes`: frames above this are refused before allocation.
     public let socketRequestMaxBytes: Int
     /// `num.network.threads`: event-loop threads that accept connections and read, frame and answer requests

@@ -339,7 +339,8 @@ public struct SluiceServer: Service {
             segmentBytes: config.logSegmentBytes, retentionMs: config.logRetentionMs,
             retentionBytes: config.logRetentionBytes, flushIntervalMessages: config.logFlushIntervalMessages,
             flushIntervalMs: config.effectiveFlushIntervalMs, indexIntervalBytes: config.logIndexIntervalBytes,
-            maxMessageBytes: config.messageMaxBytes)
+            maxMessageBytes: config.messageMaxBytes, timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs,
+            timestampAfterMaxMs: config.messageTimestampAfterMaxMs)
         let replicaManager = ReplicaManager(
             brokerId: brokerId, logDirectories: directories.layout, topicConfigSource: config.metadataStore == .embedded ? directories.metadataFile : config.metadataStore.description,
             logConfig: logConfig,

@@ -17,8 +17,11 @@ struct BatchSetSummary: Sendable, Hashable {
 
     /// Validates every batch in `bytes` (all of it must be whole batches). With `contiguousOffsets`
     /// (follower appends), each batch must start where the previous one ended.
+    /// `timestamps` (leader appends): the CreateTime window every batch's first and largest timestamp must lie
+    /// in (`NO_TIMESTAMP` -1 passes, as in Kafka).
     static func validate(
-        _ bytes: UnsafeRawBufferPointer, maxBatchBytes: Int, contiguousOffsets: Bool
+        _ bytes: UnsafeRawBufferPointer, maxBatchBytes: Int, contiguousOffsets: Bool,
+        timestamps: ClosedRange<Int64>? = nil
     ) throws(AppendError) -> BatchSetSummary {
         var summary = BatchSetSummary()
         var position = 0
@@ -31,6 +34,12 @@ struct BatchSetSummary: Sendable, Hashable {
             case .failure(let problem):
                 throw .invalidBatch(index: summary.batchCount, position: position, problem: problem)
             }
+            if let timestamps, let outside = Self.timestampOutside(timestamps, header) {
+                throw .invalidBatch(
+                    index: summary.batchCount, position: position,
+                    problem: .timestampOutOfRange(
+                        timestamp: outside, lowest: timestamps.lowerBound, highest: timestamps.upperBound))
+            }
             if contiguousOffsets, summary.batchCount > 0, header.baseOffset != summary.lastOffsetAsSent + 1 {
                 throw .unexpectedOffset(expected: summary.lastOffsetAsSent + 1, actual: header.baseOffset)
             }
@@ -39,6 +48,13 @@ struct BatchSetSummary: Sendable, Hashable {
         }
         assert(position == bytes.count, "validated batches cover the buffer")
         return summary
+    }
+
+    /// The first of the batch's first and largest timestamps outside `window`; nil when both are in it.
+    private static func timestampOutside(_ window: ClosedRange<Int64>, _ header: RecordBatchHeader) -> Int64? {
+        if header.firstTimestamp != -1, !window.contains(header.firstTimestamp) { return header.firstTimestamp }
+        if header.maxTimestamp != -1, !window.contains(header.maxTimestamp) { return header.maxTimestamp }
+        return nil
     }
 
     private mutating func add(_ header: RecordBatchHeader) {

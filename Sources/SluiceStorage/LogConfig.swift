@@ -18,6 +18,10 @@ public struct LogConfig: Sendable, Hashable {
     public var indexIntervalBytes: Int
     /// `message.max.bytes`: the largest batch a producer may append (header included).
     public var maxMessageBytes: Int
+    /// `log.message.timestamp.before.max.ms` / `after.max.ms`: how far a producer batch's timestamps may lie
+    /// before or after the leader's clock (INVALID_TIMESTAMP beyond). `Int64.max`: unchecked.
+    public var timestampBeforeMaxMs: Int64
+    public var timestampAfterMaxMs: Int64
     /// `log.index.size.max.bytes`: a segment rolls when its offset or time index would grow beyond this.
     public var segmentIndexBytes: Int
 
@@ -30,8 +34,12 @@ public struct LogConfig: Sendable, Hashable {
         flushIntervalMs: Int64? = nil,
         indexIntervalBytes: Int = 4096,
         maxMessageBytes: Int = 1_048_588,
+        timestampBeforeMaxMs: Int64 = .max,
+        timestampAfterMaxMs: Int64 = .max,
         segmentIndexBytes: Int = 10 * 1024 * 1024
     ) {
+        self.timestampBeforeMaxMs = timestampBeforeMaxMs
+        self.timestampAfterMaxMs = timestampAfterMaxMs
         self.segmentBytes = segmentBytes
         self.retentionMs = retentionMs
         self.retentionBytes = retentionBytes
@@ -52,6 +60,7 @@ public struct LogConfig: Sendable, Hashable {
         precondition((flushIntervalMs ?? 0) >= 0, "log.flush.interval.ms must not be negative")
         precondition(indexIntervalBytes >= 0, "log.index.interval.bytes must not be negative")
         precondition(maxMessageBytes >= 1, "message.max.bytes must be positive")
+        precondition(timestampBeforeMaxMs >= 0 && timestampAfterMaxMs >= 0, "timestamp bounds are not negative")
         precondition(segmentIndexBytes >= TimeIndexEntry.byteCount, "log.index.size.max.bytes too small for one entry")
     }
 }

@@ -149,20 +149,30 @@ public final class PartitionLog: Sendable {
     public func appendAsLeader(_ batches: inout ByteBuffer, leaderEpoch: Int32, nowMs: Int64) throws(AppendError)
         -> AppendInfo
     {
-        let validated = try validateForAppend(batches)
+        let validated = try validateForAppend(batches, nowMs: nowMs)
         return try appendAsLeader(&batches, validated: validated, leaderEpoch: leaderEpoch, nowMs: nowMs)
     }
 
     /// The first half of `appendAsLeader`: validates every batch whole (length, magic, record count, CRC-32C,
-    /// `message.max.bytes`) without taking the log's lock or writing anything. A caller that must look at the
+    /// `message.max.bytes`, timestamps against `nowMs` when bounded) without taking the log's lock or writing
+    /// anything. A caller that must look at the
     /// headers before deciding to append (the broker's producer-state check) validates here, inspects, then
     /// calls `appendAsLeader(_:validated:leaderEpoch:nowMs:)` — one CRC pass in all.
-    public func validateForAppend(_ batches: ByteBuffer) throws(AppendError) -> ValidatedBatches {
+    public func validateForAppend(_ batches: ByteBuffer, nowMs: Int64) throws(AppendError) -> ValidatedBatches {
         let maxBatchBytes = config.maxMessageBytes
+        let window = Self.timestampWindow(config, nowMs: nowMs)
         let summary = try batches.withUnsafeReadableBytes { (bytes) throws(AppendError) in
-            try BatchSetSummary.validate(bytes, maxBatchBytes: maxBatchBytes, contiguousOffsets: false)
+            try BatchSetSummary.validate(bytes, maxBatchBytes: maxBatchBytes, contiguousOffsets: false, timestamps: window)
         }
         return ValidatedBatches(summary: summary)
+    }
+
+    /// The CreateTime timestamps a producer's batch may carry at `nowMs`; nil when neither bound is set.
+    static func timestampWindow(_ config: LogConfig, nowMs: Int64) -> ClosedRange<Int64>? {
+        guard config.timestampBeforeMaxMs != .max || config.timestampAfterMaxMs != .max else { return nil }
+        let (lowest, lowOverflow) = nowMs.subtractingReportingOverflow(config.timestampBeforeMaxMs)
+        let (highest, highOverflow) = nowMs.addingReportingOverflow(config.timestampAfterMaxMs)
+        return (lowOverflow ? .min : lowest)...(highOverflow ? .max : highest)
     }
 
     /// The second half of `appendAsLeader`: stamps and writes batches `validateForAppend` accepted. `batches`

@@ -10,6 +10,9 @@ public enum BatchProblem: Error, Sendable, Hashable, CustomStringConvertible {
     case badRecordCount(count: Int32, lastOffsetDelta: Int32)
     /// A batch larger than the limit (`message.max.bytes`).
     case tooLarge(size: Int, limit: Int)
+    /// A CreateTime timestamp outside `[lowest, highest]` (`log.message.timestamp.before.max.ms` /
+    /// `after.max.ms` around the leader's clock).
+    case timestampOutOfRange(timestamp: Int64, lowest: Int64, highest: Int64)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum BatchProblem: Error, Sendable, Hashable, CustomStringConvertible {
             "CRC-32C mismatch: stored \(String(stored, radix: 16)), computed \(String(computed, radix: 16))"
         case .badRecordCount(let count, let delta): "record count \(count) does not match last offset delta \(delta)"
         case .tooLarge(let size, let limit): "batch of \(size) bytes exceeds the limit of \(limit)"
+        case .timestampOutOfRange(let timestamp, let lowest, let highest):
+            "timestamp \(timestamp) is out of range: it should be within [\(lowest), \(highest)]"
         }
     }
 
@@ -29,6 +34,7 @@ public enum BatchProblem: Error, Sendable, Hashable, CustomStringConvertible {
     public var errorCode: ErrorCode {
         switch self {
         case .tooLarge: .messageTooLarge
+        case .timestampOutOfRange: .invalidTimestamp
         default: .corruptMessage
         }
     }

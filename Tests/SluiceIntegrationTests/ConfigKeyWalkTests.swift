@@ -64,6 +64,10 @@ struct ConfigKeyWalkTests {
         "offsets.commit.timeout.ms":
             "KafkaClusterClientTests: commits wait for __consumer_offsets' ISR (the bound itself: not yet walked)",
         "offset.metadata.max.bytes": "KafkaBadInputTests.groupKeysBound...: 101 bytes refused under 100",
+        "log.message.timestamp.before.max.ms":
+            "AppendAndReadTests.timestampsOutsideTheWindow...; KafkaPythonClientTests (topic key): INVALID_TIMESTAMP",
+        "log.message.timestamp.after.max.ms":
+            "AppendAndReadTests.timestampsOutsideTheWindow...; KafkaPythonClientTests (topic key): INVALID_TIMESTAMP",
         "offsets.retention.minutes": "OffsetsRetentionTests (1): empty groups' offsets gone a minute after load",
         "offsets.retention.check.interval.ms":
             "OffsetsRetentionTests (500); ConfigErrorTests: must stay under half of offsets.topic.retention.ms",

@@ -142,6 +142,45 @@ import Testing
         #expect(seen == stored)
     }
 
+    /// message.timestamp.before.max.ms / after.max.ms: librdkafka's batch with a CreateTime two hours old, or two
+    /// hours ahead, fails with INVALID_TIMESTAMP (32) and is not stored; one with the current time is.
+    @Test func timestampsOutsideTheTopicsWindowAreRefusedAsInvalidTimestamp() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let created = try CLI.run(
+            ["topics", "create", "clocked", "--partitions", "1", "--config", "message.timestamp.before.max.ms=3600000",
+             "--config", "message.timestamp.after.max.ms=3600000", "--bootstrap-server", broker.bootstrap])
+        #expect(created.status == 0, "\(created.stderr)")
+        let script = """
+            import json, sys, time
+            from confluent_kafka import Producer
+            now = int(time.time() * 1000)
+            results = {}
+            def report(name):
+                def callback(err, msg):
+                    results[name] = err.code() if err else msg.offset()
+                return callback
+            # One producer per record: librdkafka would otherwise put them in one batch.
+            for name, timestamp in [("past", now - 7_200_000), ("future", now + 7_200_000), ("now", now)]:
+                p = Producer({"bootstrap.servers": sys.argv[1], "linger.ms": 0, "retries": 0})
+                p.produce("clocked", value=name, partition=0, timestamp=timestamp, on_delivery=report(name))
+                p.flush(30)
+            print(json.dumps(results))
+            """
+        let path = try TestTools.writeTemporaryFile(script)
+        defer { TestTools.remove(path) }
+        let result = try TestTools.run("/usr/bin/timeout", ["90", Self.venvPython, path, broker.bootstrap])
+        let line = try #require(result.output.split(separator: "\n").last { $0.hasPrefix("{") }, "\(result.output)")
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Int])
+        #expect(results == ["past": 32, "future": 32, "now": 0], "\(result.output)")
+        let stored = try Self.storedByBroker("clocked", count: 1, broker: broker)
+        #expect(stored.count == 1 && stored[0].hasSuffix("now"), "\(stored)")
+        #expect(try KafkaClientTests.metric(broker, #"sluice_broker_request_errors_total{api="Produce",error="INVALID_TIMESTAMP"}"#) == 2)
+    }
+
     @Test func kafkaPythonsAdminClientCreatesDescribesAndDeletesTopics() throws {
         // Written as a file would set it: retention in hours, so the topic's retention.ms names that key.
         let broker = try BrokerProcess(overrides: ["log.retention.hours=24", "log.segment.bytes=1048576"])

@@ -157,6 +157,36 @@ import Testing
         }
     }
 
+    /// log.message.timestamp.before.max.ms / after.max.ms: a batch whose first or largest timestamp lies outside
+    /// the window around the leader's clock is INVALID_TIMESTAMP, and nothing of the request is written.
+    @Test func timestampsOutsideTheWindowAroundTheClockAreInvalid() throws {
+        try withTemporaryDirectory { directory in
+            let log = try openLog(directory, LogConfig(timestampBeforeMaxMs: 1_000, timestampAfterMaxMs: 500))
+            let nowMs: Int64 = 1_700_000_000_000
+            for timestamp in [nowMs - 1_001, nowMs + 501] {
+                var batch = makeBatch(count: 2, timestamp: timestamp)
+                let error = #expect(throws: AppendError.self) { try log.appendAsLeader(&batch, leaderEpoch: 0, nowMs: nowMs) }
+                #expect(error?.errorCode == .invalidTimestamp, "\(timestamp)")
+                #expect("\(error.map { "\($0)" } ?? "")".contains("timestamp \(timestamp) is out of range"))
+            }
+            // A good batch then a bad one in one request: neither is written.
+            var mixed = concatenate([
+                makeBatch(first: 0, count: 1, timestamp: nowMs), makeBatch(first: 1, count: 1, timestamp: nowMs + 10_000),
+            ])
+            #expect(throws: AppendError.self) { try log.appendAsLeader(&mixed, leaderEpoch: 0, nowMs: nowMs) }
+            #expect(log.logEndOffset == 0)
+            for timestamp in [nowMs - 1_000, nowMs + 500, -1] {
+                var batch = makeBatch(count: 1, timestamp: timestamp)
+                _ = try log.appendAsLeader(&batch, leaderEpoch: 0, nowMs: nowMs)
+            }
+            #expect(log.logEndOffset == 3, "the edges of the window and NO_TIMESTAMP pass")
+            // Unbounded (the default): any timestamp.
+            #expect(PartitionLog.timestampWindow(LogConfig(), nowMs: nowMs) == nil)
+            #expect(PartitionLog.timestampWindow(LogConfig(timestampAfterMaxMs: .max - 1), nowMs: nowMs)?.upperBound == .max,
+                    "a bound past Int64 saturates")
+        }
+    }
+
     @Test func batchesLargerThanASegmentAreRejected() throws {
         try withTemporaryDirectory { directory in
             let log = try openLog(directory, LogConfig(segmentBytes: 300))

@@ -50,7 +50,7 @@ import Testing
             builder.baseSequence = 0
             builder.append(key: nil as [UInt8]?, value: [1], timestamp: 1_000)
             var batches = concatenate([makeBatch(first: 0, count: 2), builder.finish()])
-            let validated = try log.validateForAppend(batches)
+            let validated = try log.validateForAppend(batches, nowMs: 0)
             #expect(validated.batchCount == 2)
             #expect(validated.recordCount == 3)
             #expect(validated.producerBatchCount == 1)
@@ -69,7 +69,7 @@ import Testing
             let log = try openLog(directory)
             var batch = makeBatch(first: 0, count: 2)
             batch.withUnsafeMutableReadableBytes { $0[$0.count - 1] ^= 0xff }
-            #expect(throws: AppendError.self) { try log.validateForAppend(batch) }
+            #expect(throws: AppendError.self) { try log.validateForAppend(batch, nowMs: 0) }
             #expect(log.logEndOffset == 0)
         }
     }
