@@ -79,9 +79,8 @@ extension ReplicaManager {
             return FetchPartitionResponse(partition: wanted.partition, errorCode: .unknownTopicOrPartition)
         }
         let log = hosted  // the partition forwards to its private log
-        if wanted.currentLeaderEpoch >= 0, wanted.currentLeaderEpoch != hosted.leaderEpoch {
-            let code: ErrorCode = wanted.currentLeaderEpoch < hosted.leaderEpoch ? .fencedLeaderEpoch : .unknownLeaderEpoch
-            return FetchPartitionResponse(partition: wanted.partition, errorCode: code)
+        if let fenced = Self.epochError(current: wanted.currentLeaderEpoch, hosted: hosted.leaderEpoch) {
+            return FetchPartitionResponse(partition: wanted.partition, errorCode: fenced)
         }
         // Followers and consumers read from the leader; a debugging fetch (-2, verify-replicas) from any replica.
         if replicaId != Self.debuggingReplicaId, !hosted.isLeader {
@@ -119,17 +118,32 @@ extension ReplicaManager {
         }
     }
 
-    /// Handles ListOffsets: earliest (-2) is the log start offset, latest (-1) the high watermark,
-    /// a timestamp the first offset whose batch has a timestamp at or after it (below HW), else -1.
+    /// Handles ListOffsets, on the leader only (NOT_LEADER_OR_FOLLOWER elsewhere) and fenced by the client's
+    /// current leader epoch when it gives one: earliest (-2) is the log start offset, latest (-1) the high
+    /// watermark, a timestamp the first record at or after it (below HW), else -1.
     public func listOffsets(_ request: ListOffsetsRequest) -> ListOffsetsResponse {
         ListOffsetsResponse(topics: request.topics.map { topic in
             ListOffsetsTopicResponse(name: topic.name, partitions: topic.partitions.map { wanted in
                 guard let hosted = partition(TopicPartition(topic: topic.name, partition: wanted.partition)) else {
                     return ListOffsetsPartitionResponse(partition: wanted.partition, errorCode: .unknownTopicOrPartition)
                 }
+                if let fenced = Self.epochError(current: wanted.currentLeaderEpoch, hosted: hosted.leaderEpoch) {
+                    return ListOffsetsPartitionResponse(partition: wanted.partition, errorCode: fenced)
+                }
+                guard hosted.isLeader else {
+                    return ListOffsetsPartitionResponse(partition: wanted.partition, errorCode: .notLeaderOrFollower)
+                }
                 return Self.listOffset(hosted, timestamp: wanted.timestamp)
             })
         })
+    }
+
+    /// KIP-320's fencing of a client's current leader epoch against this replica's: older is
+    /// FENCED_LEADER_EPOCH (the client must refresh), newer UNKNOWN_LEADER_EPOCH (this replica is behind);
+    /// nil when they agree or the client gave none (-1).
+    static func epochError(current: Int32, hosted: Int32) -> ErrorCode? {
+        guard current >= 0, current != hosted else { return nil }
+        return current < hosted ? .fencedLeaderEpoch : .unknownLeaderEpoch
     }
 
     private static func listOffset(_ hosted: Partition, timestamp: Int64) -> ListOffsetsPartitionResponse {

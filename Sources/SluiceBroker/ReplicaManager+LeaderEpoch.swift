@@ -10,6 +10,10 @@ extension ReplicaManager {
                     return OffsetForLeaderEpochPartitionResponse(
                         partition: wanted.partition, errorCode: .unknownTopicOrPartition, leaderEpoch: -1, endOffset: -1)
                 }
+                if let fenced = Self.epochError(current: wanted.currentLeaderEpoch, hosted: hosted.leaderEpoch) {
+                    return OffsetForLeaderEpochPartitionResponse(
+                        partition: wanted.partition, errorCode: fenced, leaderEpoch: -1, endOffset: -1)
+                }
                 let (epoch, endOffset) = hosted.endOffset(forLeaderEpoch: wanted.leaderEpoch)
                 return OffsetForLeaderEpochPartitionResponse(
                     partition: wanted.partition, leaderEpoch: epoch, endOffset: endOffset)

@@ -22,8 +22,10 @@ public enum KafkaListOffsets {
             partitions.reserveCapacity(partitionCount)
             for _ in 0..<partitionCount {
                 let index = try reader.int32()
-                if version >= 4 { _ = try reader.int32() }  // current_leader_epoch
-                partitions.append(ListOffsetsPartition(partition: index, timestamp: try reader.int64()))
+                let currentLeaderEpoch = version >= 4 ? try reader.int32() : -1
+                partitions.append(
+                    ListOffsetsPartition(
+                        partition: index, timestamp: try reader.int64(), currentLeaderEpoch: currentLeaderEpoch))
             }
             topics.append(ListOffsetsTopic(name: name, partitions: partitions))
         }

@@ -22,8 +22,10 @@ public enum KafkaOffsetForLeaderEpoch {
             partitions.reserveCapacity(partitionCount)
             for _ in 0..<partitionCount {
                 let index = try reader.int32()
-                _ = try reader.int32()  // current_leader_epoch
-                partitions.append(OffsetForLeaderEpochPartition(partition: index, leaderEpoch: try reader.int32()))
+                let currentLeaderEpoch = try reader.int32()
+                partitions.append(
+                    OffsetForLeaderEpochPartition(
+                        partition: index, leaderEpoch: try reader.int32(), currentLeaderEpoch: currentLeaderEpoch))
             }
             topics.append(OffsetForLeaderEpochTopic(name: name, partitions: partitions))
         }

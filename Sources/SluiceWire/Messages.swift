@@ -422,9 +422,13 @@ public struct ListOffsetsPartition: Sendable, Hashable {
     public var partition: Int32
     /// -2 earliest, -1 latest, otherwise milliseconds since the epoch.
     public var timestamp: Int64
-    public init(partition: Int32, timestamp: Int64) {
+    /// The leader epoch the client knows (Kafka's ListOffsets v4+; not on the native wire): an older one is
+    /// FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH. -1: not checked.
+    public var currentLeaderEpoch: Int32
+    public init(partition: Int32, timestamp: Int64, currentLeaderEpoch: Int32 = -1) {
         self.partition = partition
         self.timestamp = timestamp
+        self.currentLeaderEpoch = currentLeaderEpoch
     }
 }
 
@@ -493,9 +497,12 @@ public struct InitProducerIdResponse: Sendable, Hashable {
 public struct OffsetForLeaderEpochPartition: Sendable, Hashable {
     public var partition: Int32
     public var leaderEpoch: Int32
-    public init(partition: Int32, leaderEpoch: Int32) {
+    /// The leader epoch the client knows (Kafka's v2+; not on the native wire), fenced as in ListOffsets.
+    public var currentLeaderEpoch: Int32
+    public init(partition: Int32, leaderEpoch: Int32, currentLeaderEpoch: Int32 = -1) {
         self.partition = partition
         self.leaderEpoch = leaderEpoch
+        self.currentLeaderEpoch = currentLeaderEpoch
     }
 }
 

@@ -111,6 +111,57 @@ import Testing
         return reader
     }
 
+    /// KIP-320 fencing: ListOffsets v4+ and OffsetForLeaderEpoch v2+ carry the client's current leader epoch; an
+    /// older one is FENCED_LEADER_EPOCH (74), a newer one UNKNOWN_LEADER_EPOCH (75), the right one or -1 answers.
+    @Test func listOffsetsAndOffsetForLeaderEpochFenceTheClientsLeaderEpoch() throws {
+        let broker = try BrokerProcess()
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let created = try CLI.run(["topics", "create", "fenced", "--partitions", "1", "--bootstrap-server", broker.bootstrap])
+        #expect(created.status == 0, "\(created.stderr)")
+        // A single broker's first leader epoch is 0: -1 is "unchecked", 1 is from the future; nothing is older.
+        func listOffsets(currentLeaderEpoch: Int32) throws -> (ErrorCode, Int64) {
+            var reader = try Self.call(broker.nativePort, key: 2, version: 5) { writer in
+                writer.int32(-1)
+                writer.int8(0)
+                writer.array(["fenced"]) { writer, topic in
+                    writer.string(topic)
+                    writer.array([Int32(0)]) { writer, partition in
+                        writer.int32(partition)
+                        writer.int32(currentLeaderEpoch)
+                        writer.int64(-1)
+                    }
+                }
+            }
+            _ = try (reader.int32(), reader.arrayLength(), reader.string(), reader.arrayLength(), reader.int32())
+            let error = ErrorCode(rawValue: try reader.int16()) ?? .unknownServerError
+            _ = try reader.int64()
+            return (error, try reader.int64())
+        }
+        #expect(try listOffsets(currentLeaderEpoch: 0) == (.none, 0))
+        #expect(try listOffsets(currentLeaderEpoch: -1) == (.none, 0))
+        #expect(try listOffsets(currentLeaderEpoch: 1).0 == .unknownLeaderEpoch)
+        func endOffset(currentLeaderEpoch: Int32) throws -> ErrorCode {
+            var reader = try Self.call(broker.nativePort, key: 23, version: 3) { writer in
+                writer.int32(-1)
+                writer.array(["fenced"]) { writer, topic in
+                    writer.string(topic)
+                    writer.array([Int32(0)]) { writer, partition in
+                        writer.int32(partition)
+                        writer.int32(currentLeaderEpoch)
+                        writer.int32(0)
+                    }
+                }
+            }
+            _ = try (reader.int32(), reader.arrayLength(), reader.string(), reader.arrayLength())
+            return ErrorCode(rawValue: try reader.int16()) ?? .unknownServerError
+        }
+        #expect(try endOffset(currentLeaderEpoch: 0) == .none)
+        #expect(try endOffset(currentLeaderEpoch: 7) == .unknownLeaderEpoch)
+    }
+
     @Test func groupKeysBoundSessionTimeoutsAndCommitMetadata() throws {
         let broker = try BrokerProcess(overrides: KafkaGroupTests.overrides + [
             "group.max.session.timeout.ms=10000", "offset.metadata.max.bytes=100",
