@@ -38,7 +38,7 @@ import Testing
 
     @Test func everyDefinedKeyIsDocumentedAndHasAValidDefaultOrIsOptional() throws {
         let definition = BrokerConfig.definitions
-        #expect(definition.keys.count == 50)
+        #expect(definition.keys.count == 56)
         for key in definition.keys {
             #expect(!key.documentation.isEmpty, "\(key.name)")
             #expect(key.defaultValue != .required, "\(key.name) must not be required: an empty file is valid")

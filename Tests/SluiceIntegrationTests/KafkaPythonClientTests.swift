@@ -99,6 +99,26 @@ import Testing
         }
     }
 
+    /// aiokafka 0.14 (asyncio, its own protocol code): an idempotent acks=all producer, then a consumer in a group
+    /// (subscribe, JoinGroup/SyncGroup, OffsetFetch) reading every record back and committing.
+    @Test func aiokafkaProducesIdempotentlyAndConsumesInAGroup() throws {
+        let broker = try BrokerProcess(overrides: KafkaGroupTests.overrides)
+        defer {
+            broker.stop()
+            broker.removeData()
+        }
+        let created = try CLI.run(["topics", "create", "aio", "--partitions", "1", "--bootstrap-server", broker.bootstrap])
+        #expect(created.status == 0, "\(created.stderr)")
+        let output = try Self.run(Self.venvPython, "aiokafka_roundtrip.py", [broker.bootstrap, "aio", "200", "aio-group"])
+        #expect(output["version"] as? String == "0.14.0")
+        #expect(output["delivered"] as? [Int] == Array(0..<200))
+        #expect(Self.consumedRecords(output) == Self.expectedRecords(200))
+        #expect(output["committed"] as? Int == 200)
+        #expect(try KafkaClientTests.metric(broker, #"sluice_group_committed_offset{group="aio-group",topic="aio",partition="0"}"#) == 200)
+        let stored = try Self.storedByBroker("aio", count: 200, broker: broker)
+        #expect(stored.last == "CreateTime:1700000000199 Partition:0 Offset:199 trace:t199 key-199 value-199")
+    }
+
     @Test func recordsTheNativeCLIWroteReachAPythonConsumerConvertedWithHeadersAndTimestamps() throws {
         let broker = try BrokerProcess()
         defer {
@@ -195,7 +215,8 @@ import Testing
         #expect(output["topics_after_create"] as? [String] == ["admin-orders"], "validate_only created nothing")
         let topic = try #require(output["topic_configs"] as? [String: [Any]])
         #expect(Set(topic.keys) == ["retention.ms", "retention.bytes", "segment.bytes", "max.message.bytes",
-            "min.insync.replicas", "flush.messages", "flush.ms", "index.interval.bytes", "unclean.leader.election.enable"])
+            "min.insync.replicas", "flush.messages", "flush.ms", "index.interval.bytes", "unclean.leader.election.enable",
+            "message.timestamp.before.max.ms", "message.timestamp.after.max.ms"])
         #expect(topic["retention.ms"]?[0] as? String == "60000")
         #expect(topic["retention.ms"]?[1] as? String == "DYNAMIC_TOPIC_CONFIG")
         #expect(

@@ -222,7 +222,7 @@ import Testing
         }
         let wanted = try KafkaListOffsets.decodeRequest(&listOffsets, version: 5)
         #expect(wanted == ListOffsetsRequest(topics: [ListOffsetsTopic(name: "orders", partitions: [
-            ListOffsetsPartition(partition: 0, timestamp: -2)
+            ListOffsetsPartition(partition: 0, timestamp: -2, currentLeaderEpoch: 5)
         ])]))
         let answer = ListOffsetsResponse(topics: [ListOffsetsTopicResponse(name: "orders", partitions: [
             ListOffsetsPartitionResponse(partition: 0, timestamp: -1, offset: 42, leaderEpoch: 5)
@@ -262,7 +262,7 @@ import Testing
             writer.int32(6)
         }
         let epochs = try KafkaOffsetForLeaderEpoch.decodeRequest(&epochRequest, version: 3)
-        #expect(epochs.topics[0].partitions == [OffsetForLeaderEpochPartition(partition: 0, leaderEpoch: 6)])
+        #expect(epochs.topics[0].partitions == [OffsetForLeaderEpochPartition(partition: 0, leaderEpoch: 6, currentLeaderEpoch: 7)])
         #expect(epochRequest.remaining == 0)
         var epochResponse = KafkaReader(KafkaOffsetForLeaderEpoch.responseBody(
             OffsetForLeaderEpochResponse(topics: [OffsetForLeaderEpochTopicResponse(name: "orders", partitions: [
