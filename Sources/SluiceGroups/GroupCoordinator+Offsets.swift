@@ -47,14 +47,13 @@ extension GroupCoordinator {
             committing[groupId]! -= 1
             if committing[groupId] == 0 { committing[groupId] = nil }
         }
-        let written = await append(
-            accepted, partition: Self.partition(of: groupId, partitions: settings.offsetsTopicPartitions),
-            timestampMs: nowMs)
+        let partition = Self.partition(of: groupId, partitions: settings.offsetsTopicPartitions)
+        let written = await append(accepted, partition: partition, timestampMs: nowMs)
         guard written == .none else {
             return results.map { $0 == .none ? written : $0 }
         }
         // Applied only after the ISR has the records: a commit answered is a commit a failover keeps.
-        for record in accepted { apply(record, writtenMs: nowMs) }
+        applyIfLoaded(accepted, partition: partition, writtenMs: nowMs)
         return results
     }
 
@@ -73,6 +72,16 @@ extension GroupCoordinator {
         guard generationId == group.generationId else { return .illegalGeneration }
         member.lastSeenMs = monotonicMs()
         return group.state == .completingRebalance ? .rebalanceInProgress : .none
+    }
+
+    /// Applies records this coordinator appended, unless it unloaded their partition during the append (the
+    /// partition's next coordinator replays them; applying here would leave stale entries behind). Returns whether
+    /// they were applied.
+    @discardableResult
+    func applyIfLoaded(_ records: [OffsetCommitRecord], partition: Int32, writtenMs: Int64) -> Bool {
+        guard loaded[partition] != nil else { return false }
+        for record in records { apply(record, writtenMs: writtenMs) }
+        return true
     }
 
     /// Appends `records` as one batch to offsets partition `partition` and waits for its ISR. Maps the produce

@@ -55,13 +55,17 @@ extension GroupCoordinator {
 
     /// One retention check over every offsets partition loaded here.
     func maintainOffsets() async {
+        // Each group's partition, hashed once per check.
+        let groupIdsByPartition = Dictionary(grouping: offsets.keys) {
+            Self.partition(of: $0, partitions: settings.offsetsTopicPartitions)
+        }
         for partition in loaded.keys.sorted() {
             guard let loadedAt = loadedAtMs[partition] else { continue }
             // A group with a commit in flight is left for the next check: its commit could land in the log after
             // a rewrite planned from the older value, which a replay would then undo.
-            let partitionOffsets = offsets.filter { groupId, _ in
-                Self.partition(of: groupId, partitions: settings.offsetsTopicPartitions) == partition
-                    && committing[groupId] == nil
+            var partitionOffsets: [String: [TopicPartition: CommittedOffset]] = [:]
+            for groupId in groupIdsByPartition[partition] ?? [] where committing[groupId] == nil {
+                partitionOffsets[groupId] = offsets[groupId]
             }
             let nowMs = wallClockMs()
             let plan = Self.maintenance(
@@ -78,7 +82,8 @@ extension GroupCoordinator {
     }
 
     /// Appends the plan in batches of at most `chunkRecords` (well under `max.message.bytes` even with the
-    /// largest metadata) and applies each batch once its ISR has it; a failed batch is retried at the next check.
+    /// largest metadata) and applies each batch once its ISR has it; a failed batch is retried at the next check,
+    /// and a partition unloaded meanwhile is left to its next coordinator.
     private func write(_ plan: OffsetsMaintenance, partition: Int32, nowMs: Int64) async {
         let chunkRecords = 200
         let records = plan.expired + plan.rewritten
@@ -95,7 +100,7 @@ extension GroupCoordinator {
                     "offsets retention of \(Self.offsetsTopic)-\(partition) could not write: \(error.name); retrying at the next check")
                 return
             }
-            for record in chunk { apply(record, writtenMs: nowMs) }
+            guard applyIfLoaded(chunk, partition: partition, writtenMs: nowMs) else { return }
         }
         for group in Set(plan.expired.map(\.group)) where offsets[group] == nil {
             if let consumerGroup = groups[group], consumerGroup.isEmpty {
